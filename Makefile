@@ -1,0 +1,61 @@
+# Tapedeck. `make demo` runs the demo, `make test` runs every test; both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+WASM := target/wasm32-unknown-unknown/release/tapedeck.wasm
+BINDGEN := target/wasm-bindgen
+PORT ?= 8000
+export CHROMEDRIVER := /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
+
+.PHONY: help setup setup-test build size demo test test-host test-browser test-types test-e2e lint
+
+help:
+	@echo "make demo   build the SDK and serve the demo on http://127.0.0.1:$(PORT)/www/"
+	@echo "make test   run every test (host, browser, types, end to end)"
+	@echo "make build  build pkg/dist (ES module, classic script, wasm) and print sizes"
+	@echo "make size   print raw / gzip -9 / brotli sizes of what a page downloads"
+
+setup:
+	@tools/setup.sh build
+
+setup-test:
+	@tools/setup.sh test
+
+build: setup
+	cargo build --target wasm32-unknown-unknown --release --lib
+	wasm-bindgen --target web --out-dir $(BINDGEN) --out-name core $(WASM)
+	mkdir -p pkg/dist
+	node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext \
+	  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+	  $(BINDGEN)/core_bg.wasm -o pkg/dist/tapedeck.wasm
+	node tools/bundle.mjs
+	@$(MAKE) --no-print-directory size
+
+size:
+	@node tools/size.mjs
+
+demo: build
+	node tools/serve.mjs --port $(PORT)
+
+test: setup-test build
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory test-host test-browser test-types test-e2e; \
+	echo "make test: all layers passed in $$(( $$(date +%s) - start ))s (after the build)"
+
+test-host:
+	cargo test
+
+test-browser:
+	cargo test --target wasm32-unknown-unknown
+
+test-types:
+	node_modules/.bin/tsc -p tests/types/tsconfig.json
+
+test-e2e:
+	node --test --test-concurrency=1 tests/e2e/
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings

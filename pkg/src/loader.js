@@ -1,0 +1,102 @@
+// The JS face of Tapedeck shared by the ES module and the classic script: loads the wasm once,
+// and hands out Recorder handles that queue calls made before the wasm is ready.
+import initWasm, { record as coreRecord } from '../../target/wasm-bindgen/core.js';
+
+const PREFIX = 'tapedeck: ';
+
+function report(error) {
+  try {
+    console.error(PREFIX + 'recording could not start:', error);
+  } catch (_) {
+    // A page that broke console must not break because of us.
+  }
+}
+
+/**
+ * Builds one independent Tapedeck API. `wasmUrl()` says where `tapedeck.wasm` lives.
+ * Nothing is shared between two APIs or two recorders: each holds its own state.
+ */
+export function createTapedeck(wasmUrl) {
+  let loading = null;
+  let loaded = false;
+  // Recordings run until stop(), even when the page drops the handle.
+  const running = new Set();
+
+  function load(input) {
+    if (!loading) {
+      loading = initWasm({ module_or_path: input ?? wasmUrl() }).then(() => {
+        loaded = true;
+      });
+    }
+    return loading;
+  }
+
+  class Recorder {
+    #core = null;
+    #queue = [];
+    #stopped = false;
+
+    constructor(options, start) {
+      running.add(this);
+      if (start) {
+        this.#start(options, true);
+        this.ready = Promise.resolve();
+      } else {
+        this.ready = load().then(() => this.#start(options, false));
+      }
+    }
+
+    #start(options, sync) {
+      if (this.#stopped) return;
+      try {
+        this.#core = coreRecord(options);
+      } catch (error) {
+        running.delete(this);
+        this.#stopped = true;
+        if (!sync) report(error);
+        throw error;
+      }
+      for (const [method, args] of this.#queue.splice(0)) {
+        try {
+          this.#core[method](...args);
+        } catch (error) {
+          report(error);
+        }
+      }
+    }
+
+    #call(method, args) {
+      if (this.#stopped) return;
+      if (this.#core) this.#core[method](...args);
+      else this.#queue.push([method, args]);
+    }
+
+    stop() {
+      if (this.#stopped) return;
+      this.#stopped = true;
+      running.delete(this);
+      this.#queue.length = 0;
+      if (this.#core) {
+        const core = this.#core;
+        this.#core = null;
+        core.stop();
+        core.free();
+      }
+    }
+
+    takeFullSnapshot() {
+      this.#call('takeFullSnapshot', []);
+    }
+
+    addCustomEvent(tag, payload) {
+      this.#call('addCustomEvent', [tag, payload]);
+    }
+  }
+
+  /** Starts recording. Before the wasm has loaded, calls are queued and `ready` settles later. */
+  function record(options) {
+    return new Recorder(options, loaded);
+  }
+
+  return { record, load, Recorder };
+}

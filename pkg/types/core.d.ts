@@ -1,0 +1,90 @@
+/* tslint:disable */
+/* eslint-disable */
+
+/** An rrweb event (see `@rrweb/types` `eventWithTime`). */
+export interface TapedeckEvent {
+    type: number;
+    data: any;
+    timestamp: number;
+}
+
+/** Options for `record()`. An unknown option or a wrong type is an error naming it. */
+export interface RecordOptions {
+    /** Called with every event as a plain object, like rrweb's `record({ emit })`. */
+    emit: (event: TapedeckEvent, isCheckout?: boolean) => void;
+    /** Inline stylesheets as `_cssText` (default true). */
+    inlineStylesheet?: boolean;
+}
+
+/** A running recording. */
+export interface RecorderHandle {
+    /** Stops recording and releases everything it holds. Calling it twice is harmless. */
+    stop(): void;
+    /** Emits a new Meta + FullSnapshot pair (a "checkout"). */
+    takeFullSnapshot(): void;
+    /** Records `{type: 5, data: {tag, payload}}`; payload must be JSON-serializable. */
+    addCustomEvent(tag: string, payload?: unknown): void;
+}
+
+
+
+/**
+ * The handle `record()` returns.
+ */
+export class Recorder {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    addCustomEvent(tag: string, payload: any): void;
+    /**
+     * Stops recording. Dropping the session releases every listener, observer and timer.
+     */
+    stop(): void;
+    takeFullSnapshot(): void;
+}
+
+/**
+ * Starts recording the page this module runs in.
+ */
+export function record(options: RecordOptions): Recorder;
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput {
+    readonly memory: WebAssembly.Memory;
+    readonly __wbg_recorder_free: (a: number, b: number) => void;
+    readonly record: (a: any) => [number, number, number];
+    readonly recorder_addCustomEvent: (a: number, b: number, c: number, d: any) => [number, number];
+    readonly recorder_stop: (a: number) => void;
+    readonly recorder_takeFullSnapshot: (a: number) => void;
+    readonly __wbindgen_malloc: (a: number, b: number) => number;
+    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
+    readonly __wbindgen_exn_store: (a: number) => void;
+    readonly __externref_table_alloc: () => number;
+    readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly __externref_table_dealloc: (a: number) => void;
+    readonly __wbindgen_start: () => void;
+}
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * Instantiates the given `module`, which can either be bytes or
+ * a precompiled `WebAssembly.Module`.
+ *
+ * @param {{ module: SyncInitInput }} module - Passing `SyncInitInput` directly is deprecated.
+ *
+ * @returns {InitOutput}
+ */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+
+/**
+ * If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+ * for everything else, calls `WebAssembly.instantiate` directly.
+ *
+ * @param {{ module_or_path: InitInput | Promise<InitInput> }} module_or_path - Passing `InitInput` directly is deprecated.
+ *
+ * @returns {Promise<InitOutput>}
+ */
+export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;

@@ -1,0 +1,14 @@
+//! Tapedeck: session recording for the web, emitting rrweb events.
+//!
+//! Pure modules (config, protocol, privacy, url, json, snapshot) build and test on the host;
+//! `web/` is the only place that touches the DOM and JS.
+
+pub mod config;
+pub mod json;
+pub mod privacy;
+pub mod protocol;
+pub mod snapshot;
+pub mod url;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,37 @@
+//! The node ↔ id mirror: the single truth for which id a DOM node has.
+
+use js_sys::WeakMap;
+use wasm_bindgen::JsValue;
+use web_sys::Node;
+
+/// Ids are handed out from 1 (the first document) upward and never reused within a recording,
+/// even across full snapshots; the map is weak so the page's nodes are never kept alive by it.
+pub struct Mirror {
+    ids: WeakMap,
+    next_id: u32,
+}
+
+impl Default for Mirror {
+    fn default() -> Self {
+        Mirror {
+            ids: WeakMap::new(),
+            next_id: 1,
+        }
+    }
+}
+
+impl Mirror {
+    /// Gives `node` a fresh id.
+    pub fn assign(&mut self, node: &Node) -> u32 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.ids.set(node, &JsValue::from(id));
+        id
+    }
+
+    /// Forgets every node (a new full snapshot re-identifies the page) but keeps counting, so
+    /// no id is reused.
+    pub fn reset(&mut self) {
+        self.ids = WeakMap::new();
+    }
+}

@@ -1,0 +1,12 @@
+//! The only layer that touches the DOM and JS: it turns page state into the plain values the
+//! pure modules take, and their output into events for the page.
+
+mod api;
+mod emit;
+mod mirror;
+mod options;
+mod recorder;
+mod stylesheet;
+mod walk;
+
+pub use api::{record, Recorder};

@@ -1,0 +1,43 @@
+// Bundles the wasm-bindgen glue and pkg/src into the two files a page can load:
+//   pkg/dist/tapedeck.mjs  ES module (bundlers, <script type=module>)
+//   pkg/dist/tapedeck.js   classic script exposing the global `tapedeck`
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const root = new URL('..', import.meta.url).pathname;
+const out = `${root}pkg/dist`;
+mkdirSync(out, { recursive: true });
+
+const common = {
+  bundle: true,
+  minify: true,
+  target: 'es2020',
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: [`${root}pkg/src/esm.js`],
+  format: 'esm',
+  outfile: `${out}/tapedeck.mjs`,
+});
+
+await build({
+  ...common,
+  entryPoints: [`${root}pkg/src/script.js`],
+  format: 'iife',
+  globalName: 'tapedeck',
+  outfile: `${out}/tapedeck.js`,
+  // The glue's default wasm location uses import.meta.url, which a classic script lacks; the
+  // entry always passes an explicit URL, so the fallback is never used.
+  define: { 'import.meta.url': 'undefined' },
+  logOverride: { 'empty-import-meta': 'silent' },
+});
+
+// Types: the wasm-bindgen declarations (generated from the Rust sources) plus the loader's.
+mkdirSync(`${root}pkg/types`, { recursive: true });
+const generated = readFileSync(`${root}target/wasm-bindgen/core.d.ts`, 'utf8');
+writeFileSync(`${root}pkg/types/core.d.ts`, generated);
+copyFileSync(`${root}pkg/types/core.d.ts`, `${out}/core.d.ts`);
+copyFileSync(`${root}pkg/types/index.d.ts`, `${out}/index.d.ts`);
