@@ -9,4 +9,4 @@ mod recorder;
 mod stylesheet;
 mod walk;
 
-pub use api::{record, Recorder};
+pub use api::{record, RecordOptions, Recorder};
