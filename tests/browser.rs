@@ -641,3 +641,41 @@ fn bad_options_are_clear_errors() {
         "tapedeck: record() expects an options object, got null"
     );
 }
+
+#[wasm_bindgen_test]
+fn named_form_controls_cannot_derail_the_walk() {
+    // Each name shadows a property the walk reads on the <form> itself.
+    fixture(
+        r#"<form id="clobbered" class="c"><b>first</b><input name="firstChild"><input name="nextSibling">
+        <input name="attributes"><input name="tagName"><input name="nodeType"><i>last</i></form><p id="after">after</p>"#,
+    );
+    let sink = Sink::start();
+    let events = sink.events();
+    let root = snapshot_root(&events);
+    let form = element_with(root, "id", "clobbered");
+    assert_eq!(form["tagName"], "form");
+    assert_eq!(
+        form["attributes"],
+        serde_json::json!({"id": "clobbered", "class": "c"})
+    );
+    let tags: Vec<&str> = form["childNodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["tagName"].as_str())
+        .collect();
+    assert_eq!(
+        tags,
+        ["b", "input", "input", "input", "input", "input", "i"]
+    );
+    let after = element_with(root, "id", "after");
+    assert_eq!(after["childNodes"][0]["textContent"], "after");
+    let ids: Vec<u64> = nodes(root)
+        .iter()
+        .map(|n| n["id"].as_u64().unwrap())
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len(), "no node visited twice");
+}

@@ -2,6 +2,7 @@
 //! pure modules take, and their output into events for the page.
 
 mod api;
+mod dom;
 mod emit;
 mod mirror;
 mod options;

@@ -1,6 +1,7 @@
 //! The full-snapshot DOM walk: iterative, one node per step, so it never overflows the stack
 //! and can later be split across tasks (the state between two steps is `Walk` itself).
 
+use super::dom;
 use super::mirror::Mirror;
 use super::stylesheet;
 use crate::privacy::InputPolicy;
@@ -95,7 +96,7 @@ impl<'a> Walk<'a> {
             &document.compat_mode(),
         );
         walk.stack.push(Frame {
-            next: document.first_child(),
+            next: dom::first_child(document),
             shadow: None,
             in_shadow: false,
             in_svg: false,
@@ -115,7 +116,7 @@ impl<'a> Walk<'a> {
                 Some(node) => node,
                 None => {
                     if let Some(shadow) = frame.shadow.take() {
-                        frame.next = shadow.first_child();
+                        frame.next = dom::first_child(&shadow);
                         frame.in_shadow = true;
                     } else {
                         self.stack.pop();
@@ -124,7 +125,7 @@ impl<'a> Walk<'a> {
                     continue;
                 }
             };
-            frame.next = node.next_sibling();
+            frame.next = dom::next_sibling(&node);
             let parent = ParentContext {
                 in_shadow: frame.in_shadow,
                 in_svg: frame.in_svg,
@@ -149,7 +150,7 @@ impl<'a> Walk<'a> {
     }
 
     fn visit(&mut self, node: &Node, parent: ParentContext) {
-        match node.node_type() {
+        match dom::node_type(node) {
             Node::ELEMENT_NODE => self.visit_element(node.unchecked_ref(), parent),
             Node::TEXT_NODE => {
                 let meta = self.meta(node, parent);
@@ -158,16 +159,16 @@ impl<'a> Walk<'a> {
                     TextRole::CapturedStyle => String::new(),
                     TextRole::Style => crate::url::resolve_css_urls(
                         &self.base_url,
-                        &node.node_value().unwrap_or_default(),
+                        &dom::node_value(node).unwrap_or_default(),
                     ),
-                    TextRole::Plain => node.node_value().unwrap_or_default(),
+                    TextRole::Plain => dom::node_value(node).unwrap_or_default(),
                 };
                 self.enc.text(meta, &text);
             }
             Node::COMMENT_NODE => {
                 let meta = self.meta(node, parent);
                 self.enc
-                    .comment(meta, &node.node_value().unwrap_or_default());
+                    .comment(meta, &dom::node_value(node).unwrap_or_default());
             }
             Node::CDATA_SECTION_NODE => {
                 let meta = self.meta(node, parent);
@@ -189,12 +190,12 @@ impl<'a> Walk<'a> {
     }
 
     fn visit_element(&mut self, el: &Element, parent: ParentContext) {
-        let raw_tag = el.tag_name();
+        let raw_tag = dom::tag_name(el);
         let is_form = raw_tag == "FORM";
         let tag = normalize_tag_name(&raw_tag, is_form);
         let meta = self.meta(el, parent);
         let is_svg = raw_tag == "svg"
-            || (parent.in_svg && el.namespace_uri().as_deref() == Some(SVG_NAMESPACE));
+            || (parent.in_svg && dom::namespace_uri(el).as_deref() == Some(SVG_NAMESPACE));
         let mut attributes = self.read_attributes(el, &tag);
         let mut text_role = TextRole::Plain;
         let mut record_children = true;
@@ -263,16 +264,16 @@ impl<'a> Walk<'a> {
             _ => {}
         }
 
-        let scroll_left = el.scroll_left();
+        let scroll_left = dom::scroll_left(el).round() as i64;
         if scroll_left != 0 {
-            attributes.push(("rr_scrollLeft".into(), AttrValue::Int(scroll_left.into())));
+            attributes.push(("rr_scrollLeft".into(), AttrValue::Int(scroll_left)));
         }
-        let scroll_top = el.scroll_top();
+        let scroll_top = dom::scroll_top(el).round() as i64;
         if scroll_top != 0 {
-            attributes.push(("rr_scrollTop".into(), AttrValue::Int(scroll_top.into())));
+            attributes.push(("rr_scrollTop".into(), AttrValue::Int(scroll_top)));
         }
 
-        let shadow = el.shadow_root();
+        let shadow = dom::shadow_root(el);
         let flags = ElementFlags {
             is_svg,
             is_custom: tag.contains('-') && self.is_defined_custom_element(&tag),
@@ -280,7 +281,7 @@ impl<'a> Walk<'a> {
         };
         self.enc.open_element(meta, &tag, &attributes, flags);
         let first = if record_children {
-            el.first_child()
+            dom::first_child(el)
         } else {
             None
         };
@@ -298,10 +299,10 @@ impl<'a> Walk<'a> {
     }
 
     fn read_attributes(&self, el: &Element, tag: &str) -> Vec<(String, AttrValue)> {
-        if !el.has_attributes() {
+        if !dom::has_attributes(el) {
             return Vec::new();
         }
-        let list = el.attributes();
+        let list = dom::attributes(el);
         let mut out = Vec::with_capacity(list.length() as usize);
         for i in 0..list.length() {
             let Some(attr) = list.item(i) else { continue };

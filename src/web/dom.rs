@@ -1,0 +1,46 @@
+//! DOM reads on the walk's hot path, through the prototypes' own getters.
+//!
+//! A page can shadow properties of a `<form>` (and of `document`) with named elements:
+//! `<input name="firstChild">` makes `form.firstChild` that input. web-sys reads properties off
+//! the object, so a walk through it would skip or repeat nodes. These read the getters once
+//! from `Node.prototype` / `Element.prototype` and call them directly, which no markup can
+//! shadow (wasm-bindgen's `final` would look the descriptor up again on every call).
+
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, NamedNodeMap, Node, ShadowRoot};
+
+#[wasm_bindgen(inline_js = r#"
+const get = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
+const N = Node.prototype, E = Element.prototype;
+const firstChild = get(N, 'firstChild'), nextSibling = get(N, 'nextSibling');
+const nodeType = get(N, 'nodeType'), nodeValue = get(N, 'nodeValue');
+const tagName = get(E, 'tagName'), attributes = get(E, 'attributes');
+const shadowRoot = get(E, 'shadowRoot'), namespaceURI = get(E, 'namespaceURI');
+const scrollLeft = get(E, 'scrollLeft'), scrollTop = get(E, 'scrollTop');
+const hasAttributes = E.hasAttributes;
+export function first_child(n) { return firstChild.call(n); }
+export function next_sibling(n) { return nextSibling.call(n); }
+export function node_type(n) { return nodeType.call(n); }
+export function node_value(n) { return nodeValue.call(n); }
+export function tag_name(e) { return tagName.call(e); }
+export function attributes_of(e) { return attributes.call(e); }
+export function has_attributes(e) { return hasAttributes.call(e); }
+export function shadow_root(e) { return shadowRoot.call(e); }
+export function namespace_uri(e) { return namespaceURI.call(e); }
+export function scroll_left(e) { return scrollLeft.call(e); }
+export function scroll_top(e) { return scrollTop.call(e); }
+"#)]
+extern "C" {
+    pub fn first_child(node: &Node) -> Option<Node>;
+    pub fn next_sibling(node: &Node) -> Option<Node>;
+    pub fn node_type(node: &Node) -> u16;
+    pub fn node_value(node: &Node) -> Option<String>;
+    pub fn tag_name(element: &Element) -> String;
+    #[wasm_bindgen(js_name = attributes_of)]
+    pub fn attributes(element: &Element) -> NamedNodeMap;
+    pub fn has_attributes(element: &Element) -> bool;
+    pub fn shadow_root(element: &Element) -> Option<ShadowRoot>;
+    pub fn namespace_uri(element: &Element) -> Option<String>;
+    pub fn scroll_left(element: &Element) -> f64;
+    pub fn scroll_top(element: &Element) -> f64;
+}
