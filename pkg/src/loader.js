@@ -4,6 +4,12 @@ import initWasm, { record as coreRecord } from '../../target/wasm-bindgen/core.j
 
 const PREFIX = 'tapedeck: ';
 
+// Resolves once the document is parsed: the first snapshot is taken then, not before.
+function parsed() {
+  if (typeof document === 'undefined' || document.readyState !== 'loading') return Promise.resolve();
+  return new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }));
+}
+
 function report(error) {
   try {
     console.error(PREFIX + 'recording could not start:', error);
@@ -40,9 +46,11 @@ export function createTapedeck(wasmUrl) {
       running.add(this);
       if (start) {
         this.#start(options, true);
-        this.ready = Promise.resolve();
+        this.ready = parsed();
       } else {
-        this.ready = load().then(() => this.#start(options, false));
+        this.ready = load()
+          .then(parsed)
+          .then(() => this.#start(options, false));
       }
     }
 

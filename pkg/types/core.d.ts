@@ -57,12 +57,14 @@ export interface InitOutput {
     readonly recorder_addCustomEvent: (a: number, b: number, c: number, d: any) => [number, number];
     readonly recorder_stop: (a: number) => void;
     readonly recorder_takeFullSnapshot: (a: number) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__hc7d7436df72f5734: (a: number, b: number, c: any) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
     readonly __wbindgen_exn_store: (a: number) => void;
     readonly __externref_table_alloc: () => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly __wbindgen_destroy_closure: (a: number, b: number) => void;
     readonly __externref_table_dealloc: (a: number) => void;
     readonly __wbindgen_start: () => void;
 }

@@ -57,7 +57,7 @@ pub fn record(options: RecordOptions) -> Result<Recorder, JsError> {
         .document()
         .ok_or_else(|| JsError::new("tapedeck: record() needs a document"))?;
     let session = Rc::new(Session::new(window, document, config, Emitter::new(emit)));
-    session.full_snapshot(false);
+    session.start();
     Ok(Recorder {
         session: Some(session),
     })

@@ -1,6 +1,7 @@
 //! One recording: its config, mirror and emitter. Two recorders share nothing.
 
 use super::emit::Emitter;
+use super::listener::Listener;
 use super::mirror::Mirror;
 use super::walk::{Walk, WalkOptions};
 use crate::config::Config;
@@ -8,6 +9,7 @@ use crate::privacy::InputPolicy;
 use crate::protocol::{custom_event, meta_event, Timestamp};
 use crate::snapshot::NodeEncoder;
 use std::cell::RefCell;
+use std::rc::{Rc, Weak};
 use web_sys::{Document, Window};
 
 /// Nodes visited per walk step. The snapshot runs to completion for now; the step size is
@@ -19,6 +21,11 @@ pub struct Session {
     document: Document,
     emitter: Emitter,
     state: RefCell<State>,
+    /// Waits for DOMContentLoaded when `record()` ran while the document was still parsing.
+    deferred_start: RefCell<Option<Listener>>,
+    /// Events asked for before the first snapshot, sent right after it: a replay starts at a
+    /// Meta + FullSnapshot pair, so nothing may precede them.
+    early_events: RefCell<Option<Vec<String>>>,
 }
 
 struct State {
@@ -43,13 +50,46 @@ impl Session {
             document,
             emitter,
             state: RefCell::new(state),
+            deferred_start: RefCell::new(None),
+            early_events: RefCell::new(None),
         }
+    }
+
+    /// Takes the first full snapshot now, or once the document has been parsed: a snapshot of
+    /// a half-parsed page would miss everything after the script tag.
+    pub fn start(self: &Rc<Self>) {
+        if self.document.ready_state() != "loading" {
+            self.full_snapshot(false);
+            return;
+        }
+        *self.early_events.borrow_mut() = Some(Vec::new());
+        let weak: Weak<Session> = Rc::downgrade(self);
+        let listener = Listener::new(&self.document, "DOMContentLoaded", move |_| {
+            if let Some(session) = weak.upgrade() {
+                let listener = session.deferred_start.borrow_mut().take();
+                let early = session.early_events.borrow_mut().take().unwrap_or_default();
+                session.full_snapshot(false);
+                for event in &early {
+                    session.emitter.emit(event, false);
+                }
+                drop(listener);
+            }
+        });
+        *self.deferred_start.borrow_mut() = Some(listener);
+    }
+
+    fn started(&self) -> bool {
+        self.early_events.borrow().is_none()
     }
 
     /// Emits a Meta event, then a FullSnapshot, then one Mutation per same-origin iframe
     /// document. Events are produced under the state borrow and emitted after it is released,
     /// because `emit` may call back into the recorder.
     pub fn full_snapshot(&self, is_checkout: bool) {
+        if is_checkout && !self.started() {
+            // The first snapshot is still to come.
+            return;
+        }
         let events = self.snapshot_events();
         for event in &events {
             self.emitter.emit(event, is_checkout);
