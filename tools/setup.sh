@@ -25,7 +25,6 @@ if [ ! -x node_modules/.bin/esbuild ] || [ package.json -nt node_modules/.packag
 fi
 
 apt_missing=()
-command -v brotli >/dev/null || true
 if [ "$need" = test ]; then
   [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || apt_missing+=(chromium-driver)
