@@ -27,6 +27,8 @@ impl Value {
         match self {
             Value::Null => "null",
             Value::Bool(_) => "a boolean",
+            Value::Number(n) if n.fract() != 0.0 => "a fractional number",
+            Value::Number(n) if *n < 0.0 => "a negative number",
             Value::Number(_) => "a number",
             Value::String(_) => "a string",
             Value::Array(_) => "an array",
@@ -42,6 +44,60 @@ pub struct Config {
     /// Called with every event as a plain JS object, like rrweb's `record({ emit })`.
     pub emit: FnRef,
     pub snapshot: SnapshotConfig,
+    pub sampling: SamplingConfig,
+    pub checkout: CheckoutConfig,
+}
+
+/// Default mouse/touch move sampling interval, as rrweb's `sampling.mousemove`.
+pub const MOUSE_MOVE_SAMPLE_MS: u32 = 50;
+/// Buffered move positions are flushed this often (rrweb's `mousemoveCallback`).
+pub const MOUSE_MOVE_FLUSH_MS: u32 = 500;
+/// Default scroll throttle, as rrweb's `sampling.scroll`.
+pub const SCROLL_SAMPLE_MS: u32 = 100;
+/// Default media-interaction throttle, as rrweb's `sampling.media`.
+pub const MEDIA_SAMPLE_MS: u32 = 500;
+
+/// How often interactions are sampled (rrweb's `sampling` option).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SamplingConfig {
+    /// Mouse/touch move sampling interval in ms; `None` records no moves (`mousemove: false`).
+    pub mousemove: Option<u32>,
+    /// How often buffered moves are flushed as one event, in ms.
+    pub mousemove_flush: u32,
+    /// Whether clicks, focus and the like are recorded (`mouseInteraction: false` turns off).
+    pub mouse_interaction: bool,
+    pub scroll: u32,
+    pub media: u32,
+    pub input: InputSampling,
+}
+
+impl Default for SamplingConfig {
+    fn default() -> Self {
+        SamplingConfig {
+            mousemove: Some(MOUSE_MOVE_SAMPLE_MS),
+            mousemove_flush: MOUSE_MOVE_FLUSH_MS,
+            mouse_interaction: true,
+            scroll: SCROLL_SAMPLE_MS,
+            media: MEDIA_SAMPLE_MS,
+            input: InputSampling::All,
+        }
+    }
+}
+
+/// rrweb's `sampling.input`: every input event, or only the last value (on `change`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputSampling {
+    All,
+    Last,
+}
+
+/// When to take a new full snapshot (a "checkout") during recording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CheckoutConfig {
+    /// After this many ms since the last full snapshot (rrweb's `checkoutEveryNms`).
+    pub every_ms: Option<u64>,
+    /// After this many incremental events (rrweb's `checkoutEveryNth`).
+    pub every_nth: Option<u32>,
 }
 
 /// What the full-snapshot serializer needs to know.
@@ -60,7 +116,23 @@ impl Default for SnapshotConfig {
 }
 
 /// Every top-level option name, for "did you mean" hints and for the docs.
-pub const OPTION_NAMES: &[&str] = &["emit", "inlineStylesheet"];
+pub const OPTION_NAMES: &[&str] = &[
+    "checkoutEveryNms",
+    "checkoutEveryNth",
+    "emit",
+    "inlineStylesheet",
+    "sampling",
+];
+
+/// Every `sampling` member name.
+pub const SAMPLING_NAMES: &[&str] = &[
+    "input",
+    "media",
+    "mouseInteraction",
+    "mousemove",
+    "mousemoveCallback",
+    "scroll",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigError {
@@ -70,6 +142,7 @@ pub enum ConfigError {
     Unknown {
         option: String,
         suggestion: Option<&'static str>,
+        known: &'static [&'static str],
     },
     WrongType {
         option: String,
@@ -88,11 +161,15 @@ impl fmt::Display for ConfigError {
             ConfigError::NotAnObject { got } => {
                 write!(f, "tapedeck: record() expects an options object, got {got}")
             }
-            ConfigError::Unknown { option, suggestion } => {
+            ConfigError::Unknown {
+                option,
+                suggestion,
+                known,
+            } => {
                 write!(f, "tapedeck: unknown option `{option}`")?;
                 match suggestion {
                     Some(s) => write!(f, " (did you mean `{s}`?)"),
-                    None => write!(f, " (known options: {})", OPTION_NAMES.join(", ")),
+                    None => write!(f, " (known options: {})", known.join(", ")),
                 }
             }
             ConfigError::WrongType {
@@ -122,6 +199,8 @@ impl Config {
         };
         let mut emit = None;
         let mut snapshot = SnapshotConfig::default();
+        let mut sampling = SamplingConfig::default();
+        let mut checkout = CheckoutConfig::default();
         for (name, value) in members {
             if *value == Value::Null {
                 continue;
@@ -129,19 +208,101 @@ impl Config {
             match name.as_str() {
                 "emit" => emit = Some(function(name, value)?),
                 "inlineStylesheet" => snapshot.inline_stylesheet = boolean(name, value)?,
-                _ => {
-                    return Err(ConfigError::Unknown {
-                        option: name.clone(),
-                        suggestion: closest(name, OPTION_NAMES),
-                    })
+                "sampling" => sampling = parse_sampling(value)?,
+                "checkoutEveryNms" => {
+                    checkout.every_ms =
+                        Some(positive_int(name, value, "a number of milliseconds > 0")?.into())
                 }
+                "checkoutEveryNth" => {
+                    checkout.every_nth =
+                        Some(positive_int(name, value, "a whole number of events > 0")?)
+                }
+                _ => return Err(unknown(name, "", OPTION_NAMES)),
             }
         }
         let emit = emit.ok_or(ConfigError::Missing {
             option: "emit",
             why: "a function(event) that receives every recorded event",
         })?;
-        Ok(Config { emit, snapshot })
+        Ok(Config {
+            emit,
+            snapshot,
+            sampling,
+            checkout,
+        })
+    }
+}
+
+fn parse_sampling(value: &Value) -> Result<SamplingConfig, ConfigError> {
+    let Value::Object(members) = value else {
+        return Err(wrong(
+            "sampling",
+            "an object such as { mousemove: 50, scroll: 100 }",
+            value,
+        ));
+    };
+    let mut sampling = SamplingConfig::default();
+    for (name, value) in members {
+        if *value == Value::Null {
+            continue;
+        }
+        let path = format!("sampling.{name}");
+        match name.as_str() {
+            "mousemove" => {
+                sampling.mousemove = match value {
+                    Value::Bool(false) => None,
+                    Value::Bool(true) => Some(MOUSE_MOVE_SAMPLE_MS),
+                    _ => Some(ms(
+                        &path,
+                        value,
+                        "a number of milliseconds, or false to record no moves",
+                    )?),
+                }
+            }
+            "mousemoveCallback" => {
+                sampling.mousemove_flush =
+                    positive_int(&path, value, "a number of milliseconds > 0")?
+            }
+            "mouseInteraction" => sampling.mouse_interaction = boolean(&path, value)?,
+            "scroll" => sampling.scroll = ms(&path, value, "a number of milliseconds")?,
+            "media" => sampling.media = ms(&path, value, "a number of milliseconds")?,
+            "input" => {
+                sampling.input = match value {
+                    Value::String(s) if s == "all" => InputSampling::All,
+                    Value::String(s) if s == "last" => InputSampling::Last,
+                    other => return Err(wrong(&path, "\"all\" or \"last\"", other)),
+                }
+            }
+            _ => return Err(unknown(name, "sampling.", SAMPLING_NAMES)),
+        }
+    }
+    Ok(sampling)
+}
+
+fn unknown(name: &str, prefix: &str, known: &'static [&'static str]) -> ConfigError {
+    ConfigError::Unknown {
+        option: format!("{prefix}{name}"),
+        suggestion: closest(name, known),
+        known,
+    }
+}
+
+/// A whole, non-negative number of milliseconds that fits in a u32.
+fn ms(option: &str, value: &Value, expected: &'static str) -> Result<u32, ConfigError> {
+    match value {
+        Value::Number(n) if *n >= 0.0 && n.fract() == 0.0 && *n <= u32::MAX as f64 => Ok(*n as u32),
+        other => Err(wrong(option, expected, other)),
+    }
+}
+
+fn positive_int(option: &str, value: &Value, expected: &'static str) -> Result<u32, ConfigError> {
+    match ms(option, value, expected)? {
+        0 => Err(ConfigError::WrongType {
+            option: option.to_string(),
+            expected,
+            got: "0",
+        }),
+        n => Ok(n),
     }
 }
 
@@ -257,7 +418,94 @@ mod tests {
         );
         assert_eq!(
             err(obj(vec![("colour", Value::Bool(true))])),
-            "tapedeck: unknown option `colour` (known options: emit, inlineStylesheet)"
+            "tapedeck: unknown option `colour` (known options: checkoutEveryNms, checkoutEveryNth, emit, inlineStylesheet, sampling)"
+        );
+    }
+
+    fn with_emit(members: Vec<(&str, Value)>) -> Value {
+        let mut all = vec![("emit", Value::Function(FnRef(0)))];
+        all.extend(members);
+        obj(all)
+    }
+
+    #[test]
+    fn sampling_defaults_and_values() {
+        let c = Config::parse(&with_emit(vec![])).unwrap();
+        assert_eq!(c.sampling, SamplingConfig::default());
+        assert_eq!(c.sampling.mousemove, Some(50));
+        assert_eq!(c.sampling.scroll, 100);
+        assert_eq!(c.checkout, CheckoutConfig::default());
+        let c = Config::parse(&with_emit(vec![
+            (
+                "sampling",
+                obj(vec![
+                    ("mousemove", Value::Bool(false)),
+                    ("scroll", Value::Number(250.0)),
+                    ("media", Value::Number(0.0)),
+                    ("input", Value::String("last".into())),
+                    ("mouseInteraction", Value::Bool(false)),
+                ]),
+            ),
+            ("checkoutEveryNms", Value::Number(60_000.0)),
+            ("checkoutEveryNth", Value::Number(200.0)),
+        ]))
+        .unwrap();
+        assert_eq!(c.sampling.mousemove, None);
+        assert_eq!(c.sampling.scroll, 250);
+        assert_eq!(c.sampling.media, 0);
+        assert_eq!(c.sampling.input, InputSampling::Last);
+        assert!(!c.sampling.mouse_interaction);
+        assert_eq!(
+            c.checkout,
+            CheckoutConfig {
+                every_ms: Some(60_000),
+                every_nth: Some(200)
+            }
+        );
+        let c = Config::parse(&with_emit(vec![(
+            "sampling",
+            obj(vec![("mousemove", Value::Number(20.0))]),
+        )]))
+        .unwrap();
+        assert_eq!(c.sampling.mousemove, Some(20));
+    }
+
+    #[test]
+    fn sampling_errors_name_the_nested_option() {
+        let e = |members| Config::parse(&with_emit(members)).unwrap_err().to_string();
+        assert_eq!(
+            e(vec![(
+                "sampling",
+                obj(vec![("scroll", Value::String("fast".into()))])
+            )]),
+            "tapedeck: option `sampling.scroll` expects a number of milliseconds, got a string"
+        );
+        assert_eq!(
+            e(vec![("sampling", obj(vec![("mousemove", Value::Number(-1.0))]))]),
+            "tapedeck: option `sampling.mousemove` expects a number of milliseconds, or false to record no moves, got a negative number"
+        );
+        assert_eq!(
+            e(vec![(
+                "sampling",
+                obj(vec![("input", Value::String("some".into()))])
+            )]),
+            "tapedeck: option `sampling.input` expects \"all\" or \"last\", got a string"
+        );
+        assert_eq!(
+            e(vec![("sampling", obj(vec![("scrol", Value::Number(1.0))]))]),
+            "tapedeck: unknown option `sampling.scrol` (did you mean `scroll`?)"
+        );
+        assert_eq!(
+            e(vec![("sampling", Value::Number(1.0))]),
+            "tapedeck: option `sampling` expects an object such as { mousemove: 50, scroll: 100 }, got a number"
+        );
+        assert_eq!(
+            e(vec![("checkoutEveryNth", Value::Number(0.0))]),
+            "tapedeck: option `checkoutEveryNth` expects a whole number of events > 0, got 0"
+        );
+        assert_eq!(
+            e(vec![("checkoutEveryNms", Value::Number(1.5))]),
+            "tapedeck: option `checkoutEveryNms` expects a number of milliseconds > 0, got a fractional number"
         );
     }
 

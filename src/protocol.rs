@@ -28,6 +28,35 @@ pub mod node_type {
 /// `IncrementalSource` in `@rrweb/types`.
 pub mod incremental_source {
     pub const MUTATION: u64 = 0;
+    pub const MOUSE_MOVE: u64 = 1;
+    pub const MOUSE_INTERACTION: u64 = 2;
+    pub const SCROLL: u64 = 3;
+    pub const VIEWPORT_RESIZE: u64 = 4;
+    pub const INPUT: u64 = 5;
+    pub const TOUCH_MOVE: u64 = 6;
+    pub const MEDIA_INTERACTION: u64 = 7;
+    pub const STYLE_SHEET_RULE: u64 = 8;
+    pub const CANVAS_MUTATION: u64 = 9;
+    pub const FONT: u64 = 10;
+    /// Retired by rrweb (console logs moved to a plugin); reserved, never emitted.
+    pub const LOG: u64 = 11;
+    pub const DRAG: u64 = 12;
+    pub const STYLE_DECLARATION: u64 = 13;
+    pub const SELECTION: u64 = 14;
+    pub const ADOPTED_STYLE_SHEET: u64 = 15;
+    pub const CUSTOM_ELEMENT: u64 = 16;
+}
+
+/// Opens an IncrementalSnapshot event `{"type":3,"data":{"source":S` ; the caller adds the
+/// data members, then calls [`end_incremental`].
+pub fn begin_incremental(w: &mut JsonWriter, source: u64) {
+    begin_event(w, event_type::INCREMENTAL_SNAPSHOT);
+    w.begin_object().member_uint("source", source);
+}
+
+pub fn end_incremental(w: &mut JsonWriter, timestamp: Timestamp) {
+    w.end_object();
+    end_event(w, timestamp);
 }
 
 /// Milliseconds since the Unix epoch, as `Date.now()` gives them.

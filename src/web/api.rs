@@ -22,6 +22,25 @@ export interface RecordOptions {
   emit: (event: TapedeckEvent, isCheckout?: boolean) => void;
   /** Inline stylesheets as `_cssText` (default true). */
   inlineStylesheet?: boolean;
+  /** How often interactions are sampled; names and defaults as rrweb's. */
+  sampling?: {
+    /** Mouse/touch move sampling in ms (default 50), or false to record no moves. */
+    mousemove?: number | boolean;
+    /** How often buffered moves are sent, in ms (default 500). */
+    mousemoveCallback?: number;
+    /** false records no clicks, focus, touches (default true). */
+    mouseInteraction?: boolean;
+    /** Scroll throttle in ms (default 100); the final position is always recorded. */
+    scroll?: number;
+    /** Media interaction throttle in ms (default 500). */
+    media?: number;
+    /** "all" records every input event (default), "last" only the value on change. */
+    input?: 'all' | 'last';
+  };
+  /** Take a new full snapshot after this many ms since the last one. */
+  checkoutEveryNms?: number;
+  /** Take a new full snapshot after this many incremental events. */
+  checkoutEveryNth?: number;
 }
 
 /** A running recording. */

@@ -21,12 +21,22 @@ impl Default for Mirror {
 }
 
 impl Mirror {
+    pub fn id_of(&self, node: &Node) -> Option<u32> {
+        let id = self.ids.get(node);
+        id.as_f64().map(|id| id as u32)
+    }
+
     /// Gives `node` a fresh id.
     pub fn assign(&mut self, node: &Node) -> u32 {
         let id = self.next_id;
         self.next_id += 1;
         self.ids.set(node, &JsValue::from(id));
         id
+    }
+
+    /// Forgets one node (its id is never handed out again).
+    pub fn forget(&mut self, node: &Node) {
+        self.ids.delete(node);
     }
 
     /// Forgets every node (a new full snapshot re-identifies the page) but keeps counting, so

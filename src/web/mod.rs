@@ -7,6 +7,7 @@ mod emit;
 mod listener;
 mod mirror;
 mod options;
+mod patch;
 mod recorder;
 mod stylesheet;
 mod walk;

@@ -1,24 +1,36 @@
-//! One recording: its config, mirror and emitter. Two recorders share nothing.
+//! One recording: its config, mirror, emitter and running parts. Two recorders share nothing.
 
 use super::emit::Emitter;
 use super::listener::Listener;
 use super::mirror::Mirror;
-use super::walk::{Walk, WalkOptions};
+use super::walk::{PendingFrame, Walk, WalkOptions};
 use crate::config::Config;
 use crate::privacy::InputPolicy;
 use crate::protocol::{custom_event, meta_event, Timestamp};
 use crate::snapshot::NodeEncoder;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
-use web_sys::{Document, Window};
+use web_sys::{Document, Node, ShadowRoot, Window};
 
 /// Nodes visited per walk step. The snapshot runs to completion for now; the step size is
 /// where splitting the walk across tasks will hook in.
 const WALK_STEP_NODES: usize = 4096;
 
+/// A running piece of the recording (an observer, a set of listeners, patches). Parts are
+/// owned by the session and dropped in reverse order of starting when it stops; dropping a
+/// part must remove everything it added to the page.
+pub trait Part {
+    /// A new full snapshot is about to renumber every node: drop or flush state that holds ids.
+    fn before_snapshot(&self, _session: &Session) {}
+    /// A full snapshot was emitted (the first one or a checkout).
+    fn after_snapshot(&self, _session: &Session) {}
+    /// The snapshot (or a mutation) found an open shadow root or an iframe document to watch.
+    fn watch_root(&self, _session: &Session, _root: &Node) {}
+}
+
 pub struct Session {
-    window: Window,
-    document: Document,
+    pub window: Window,
+    pub document: Document,
     emitter: Emitter,
     state: RefCell<State>,
     /// Waits for DOMContentLoaded when `record()` ran while the document was still parsing.
@@ -26,6 +38,9 @@ pub struct Session {
     /// Events asked for before the first snapshot, sent right after it: a replay starts at a
     /// Meta + FullSnapshot pair, so nothing may precede them.
     early_events: RefCell<Option<Vec<String>>>,
+    parts: RefCell<Vec<Rc<dyn Part>>>,
+    /// Incremental events since the last full snapshot, and that snapshot's time.
+    since_checkout: Cell<(u32, Timestamp)>,
 }
 
 struct State {
@@ -36,6 +51,13 @@ struct State {
 
 pub fn now() -> Timestamp {
     js_sys::Date::now() as Timestamp
+}
+
+/// Roots found by a walk that need observing: open shadow roots and iframe documents.
+#[derive(Default)]
+pub struct FoundRoots {
+    pub shadow_roots: Vec<ShadowRoot>,
+    pub frames: Vec<PendingFrame>,
 }
 
 impl Session {
@@ -52,6 +74,8 @@ impl Session {
             state: RefCell::new(state),
             deferred_start: RefCell::new(None),
             early_events: RefCell::new(None),
+            parts: RefCell::new(Vec::new()),
+            since_checkout: Cell::new((0, 0)),
         }
     }
 
@@ -59,7 +83,7 @@ impl Session {
     /// a half-parsed page would miss everything after the script tag.
     pub fn start(self: &Rc<Self>) {
         if self.document.ready_state() != "loading" {
-            self.full_snapshot(false);
+            self.begin();
             return;
         }
         *self.early_events.borrow_mut() = Some(Vec::new());
@@ -67,19 +91,80 @@ impl Session {
         let listener = Listener::new(&self.document, "DOMContentLoaded", move |_| {
             if let Some(session) = weak.upgrade() {
                 let listener = session.deferred_start.borrow_mut().take();
-                let early = session.early_events.borrow_mut().take().unwrap_or_default();
-                session.full_snapshot(false);
-                for event in &early {
-                    session.emitter.emit(event, false);
-                }
+                session.begin();
                 drop(listener);
             }
         });
         *self.deferred_start.borrow_mut() = Some(listener);
     }
 
+    fn begin(self: &Rc<Self>) {
+        let early = self.early_events.borrow_mut().take().unwrap_or_default();
+        self.start_parts();
+        self.full_snapshot(false);
+        for event in &early {
+            self.emitter.emit(event, false);
+        }
+    }
+
+    /// Starts every part of the recording; each is stopped when the session is dropped.
+    fn start_parts(self: &Rc<Self>) {
+        let _ = self;
+    }
+
+    pub fn add_part(&self, part: Rc<dyn Part>) {
+        self.parts.borrow_mut().push(part);
+    }
+
+    fn each_part(&self, f: impl Fn(&dyn Part)) {
+        let parts: Vec<Rc<dyn Part>> = self.parts.borrow().clone();
+        for part in &parts {
+            f(part.as_ref());
+        }
+    }
+
     fn started(&self) -> bool {
-        self.early_events.borrow().is_none()
+        self.early_events.borrow().is_none() && self.deferred_start.borrow().is_none()
+    }
+
+    pub fn sampling(&self) -> crate::config::SamplingConfig {
+        self.state.borrow().config.sampling.clone()
+    }
+
+    pub fn inputs(&self) -> InputPolicy {
+        self.state.borrow().inputs
+    }
+
+    /// The id of a node the replay knows, if any.
+    pub fn id_of(&self, node: &Node) -> Option<u32> {
+        self.state.try_borrow().ok()?.mirror.id_of(node)
+    }
+
+    /// Runs `f` with the mirror; `None` if it is in use (a re-entrant call from `emit`).
+    pub fn with_mirror<R>(
+        &self,
+        f: impl FnOnce(&mut Mirror, &InputPolicy, &Config) -> R,
+    ) -> Option<R> {
+        let mut state = self.state.try_borrow_mut().ok()?;
+        let state = &mut *state;
+        Some(f(&mut state.mirror, &state.inputs, &state.config))
+    }
+
+    /// Emits one incremental event, then takes a checkout snapshot when the configured count
+    /// or age is exceeded (rrweb's `checkoutEveryNth` / `checkoutEveryNms`).
+    pub fn emit_incremental(&self, json: &str, timestamp: Timestamp) {
+        self.emitter.emit(json, false);
+        let (count, since) = self.since_checkout.get();
+        let count = count + 1;
+        self.since_checkout.set((count, since));
+        let checkout = self.state.borrow().config.checkout;
+        let by_count = checkout.every_nth.is_some_and(|n| count >= n);
+        let by_time = checkout
+            .every_ms
+            .is_some_and(|ms| timestamp.saturating_sub(since) > ms);
+        if by_count || by_time {
+            self.full_snapshot(true);
+        }
     }
 
     /// Emits a Meta event, then a FullSnapshot, then one Mutation per same-origin iframe
@@ -90,23 +175,36 @@ impl Session {
             // The first snapshot is still to come.
             return;
         }
-        let events = self.snapshot_events();
+        self.each_part(|p| p.before_snapshot(self));
+        let timestamp = now();
+        let (events, roots) = self.snapshot_events(timestamp);
+        self.since_checkout.set((0, timestamp));
         for event in &events {
             self.emitter.emit(event, is_checkout);
         }
+        self.watch_roots(&roots);
+        self.each_part(|p| p.after_snapshot(self));
     }
 
-    fn snapshot_events(&self) -> Vec<String> {
+    /// Hands newly found shadow roots and iframe documents to the parts that observe them.
+    pub fn watch_roots(&self, roots: &FoundRoots) {
+        for root in &roots.shadow_roots {
+            self.each_part(|p| p.watch_root(self, root));
+        }
+        for frame in &roots.frames {
+            self.each_part(|p| p.watch_root(self, &frame.document));
+        }
+    }
+
+    fn snapshot_events(&self, timestamp: Timestamp) -> (Vec<String>, FoundRoots) {
         let Ok(mut state) = self.state.try_borrow_mut() else {
-            return Vec::new();
+            return (Vec::new(), FoundRoots::default());
         };
         let state = &mut *state;
         state.mirror.reset();
-        let timestamp = now();
         let href = self.document.url().unwrap_or_default();
         let (width, height) = viewport_size(&self.window, &self.document);
         let mut events = vec![meta_event(&href, width, height, timestamp)];
-
         let options = WalkOptions {
             inline_stylesheet: state.config.snapshot.inline_stylesheet,
             inputs: &state.inputs,
@@ -120,29 +218,44 @@ impl Session {
             &options,
         );
         while !walk.step(WALK_STEP_NODES) {}
-        let (enc, mut frames) = walk.finish();
+        let (enc, mut roots) = walk.finish();
         let top = self.window.scroll_y().unwrap_or(0.0).round() as i64;
         let left = self.window.scroll_x().unwrap_or(0.0).round() as i64;
         events.push(enc.finish_full_snapshot(top, left, timestamp));
 
         // Iframe documents, including iframes nested inside them, each as its own attach event.
         let mut index = 0;
-        while index < frames.len() {
-            let frame = &frames[index];
+        while index < roots.frames.len() {
+            let frame = &roots.frames[index];
             let enc = NodeEncoder::attach_subtree(frame.iframe_id);
             let mut walk = Walk::new(enc, &frame.document, true, &mut state.mirror, &options);
             while !walk.step(WALK_STEP_NODES) {}
             let (enc, nested) = walk.finish();
             events.push(enc.finish_attach_subtree(timestamp));
-            frames.extend(nested);
+            roots.frames.extend(nested.frames);
+            roots.shadow_roots.extend(nested.shadow_roots);
             index += 1;
         }
-        events
+        (events, roots)
     }
 
     pub fn custom_event(&self, tag: &str, payload_json: &str) {
-        self.emitter
-            .emit(&custom_event(tag, payload_json, now()), false);
+        let event = custom_event(tag, payload_json, now());
+        if let Some(early) = self.early_events.borrow_mut().as_mut() {
+            early.push(event);
+            return;
+        }
+        self.emitter.emit(&event, false);
+    }
+}
+
+impl Drop for Session {
+    /// Stops the parts in reverse order of starting, each removing what it added to the page.
+    fn drop(&mut self) {
+        let mut parts = std::mem::take(self.parts.get_mut());
+        while let Some(part) = parts.pop() {
+            drop(part);
+        }
     }
 }
 

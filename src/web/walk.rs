@@ -3,6 +3,7 @@
 
 use super::dom;
 use super::mirror::Mirror;
+use super::recorder::FoundRoots;
 use super::stylesheet;
 use crate::privacy::InputPolicy;
 use crate::snapshot::{
@@ -61,7 +62,7 @@ pub struct Walk<'a> {
     stack: Vec<Frame>,
     base_url: String,
     root_id: Option<u32>,
-    pub frames: Vec<PendingFrame>,
+    found: FoundRoots,
 }
 
 impl<'a> Walk<'a> {
@@ -81,7 +82,7 @@ impl<'a> Walk<'a> {
             stack: Vec::new(),
             base_url: document.base_uri().ok().flatten().unwrap_or_default(),
             root_id: None,
-            frames: Vec::new(),
+            found: FoundRoots::default(),
         };
         let id = walk.mirror.assign(document);
         if is_iframe {
@@ -137,8 +138,8 @@ impl<'a> Walk<'a> {
         self.stack.is_empty()
     }
 
-    pub fn finish(self) -> (NodeEncoder, Vec<PendingFrame>) {
-        (self.enc, self.frames)
+    pub fn finish(self) -> (NodeEncoder, FoundRoots) {
+        (self.enc, self.found)
     }
 
     fn meta(&mut self, node: &Node, parent: ParentContext) -> NodeMeta {
@@ -244,7 +245,7 @@ impl<'a> Walk<'a> {
                 let frame: &HtmlIFrameElement = el.unchecked_ref();
                 let src = take_attribute(&mut attributes, "src");
                 match frame.content_document() {
-                    Some(document) => self.frames.push(PendingFrame {
+                    Some(document) => self.found.frames.push(PendingFrame {
                         iframe_id: meta.id,
                         document,
                     }),
@@ -274,6 +275,9 @@ impl<'a> Walk<'a> {
         }
 
         let shadow = dom::shadow_root(el);
+        if let Some(root) = &shadow {
+            self.found.shadow_roots.push(root.clone());
+        }
         let flags = ElementFlags {
             is_svg,
             is_custom: tag.contains('-') && self.is_defined_custom_element(&tag),

@@ -129,7 +129,7 @@ test('script tag: bad options before load reject `ready` with the message, and n
   });
   await page.addScriptTag({ url: '/dist/tapedeck.js?fresh' });
   const message = await page.evaluate(async () => {
-    const r = tapedeck.record({ emit: () => {}, sampling: 3 });
+    const r = tapedeck.record({ emit: () => {}, samplng: 3 });
     try {
       await r.ready;
       return 'resolved';
@@ -137,7 +137,7 @@ test('script tag: bad options before load reject `ready` with the message, and n
       return e.message;
     }
   });
-  assert.equal(message, 'tapedeck: unknown option `sampling` (known options: emit, inlineStylesheet)');
+  assert.equal(message, 'tapedeck: unknown option `samplng` (did you mean `sampling`?)');
   assert.deepEqual(errors, []);
   await page.context().close();
 });
