@@ -9,6 +9,7 @@ mod mirror;
 mod options;
 mod patch;
 mod recorder;
+mod serialize;
 mod stylesheet;
 mod walk;
 

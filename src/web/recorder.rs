@@ -3,7 +3,8 @@
 use super::emit::Emitter;
 use super::listener::Listener;
 use super::mirror::Mirror;
-use super::walk::{PendingFrame, Walk, WalkOptions};
+use super::serialize::{PendingFrame, SerializeOptions};
+use super::walk::Walk;
 use crate::config::Config;
 use crate::privacy::InputPolicy;
 use crate::protocol::{custom_event, meta_event, Timestamp};
@@ -205,7 +206,7 @@ impl Session {
         let href = self.document.url().unwrap_or_default();
         let (width, height) = viewport_size(&self.window, &self.document);
         let mut events = vec![meta_event(&href, width, height, timestamp)];
-        let options = WalkOptions {
+        let options = SerializeOptions {
             inline_stylesheet: state.config.snapshot.inline_stylesheet,
             inputs: &state.inputs,
             custom_elements: Some(self.window.custom_elements()),

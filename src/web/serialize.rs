@@ -1,0 +1,375 @@
+//! One node → its rrweb description. Shared by the snapshot walk and mutation adds, so a node
+//! is recorded (and masked) the same way whichever path finds it.
+
+use super::dom;
+use super::mirror::Mirror;
+use super::recorder::FoundRoots;
+use super::stylesheet;
+use crate::privacy::InputPolicy;
+use crate::snapshot::{
+    ignore_attribute, normalize_tag_name, transform_attribute, AttrValue, ElementFlags, NodeMeta,
+    SCRIPT_PLACEHOLDER,
+};
+use wasm_bindgen::JsCast;
+use web_sys::{
+    Document, DocumentType, Element, HtmlIFrameElement, HtmlInputElement, HtmlLinkElement,
+    HtmlMediaElement, HtmlOptionElement, HtmlSelectElement, HtmlStyleElement, HtmlTextAreaElement,
+    Node, ShadowRoot,
+};
+
+const SVG_NAMESPACE: &str = "http://www.w3.org/2000/svg";
+
+/// What a text node's parent means for its content.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TextRole {
+    Plain,
+    /// Inside `<script>`: replaced by the placeholder.
+    Script,
+    /// Inside `<style>` whose CSS was captured as `_cssText`: recorded empty.
+    CapturedStyle,
+    /// Inside `<style>` whose CSS is not captured: kept, with URLs made absolute.
+    Style,
+}
+
+/// Where a node is: what its parent implies for it.
+#[derive(Clone, Copy, Debug)]
+pub struct ParentContext {
+    pub in_shadow: bool,
+    pub in_svg: bool,
+    pub text_role: TextRole,
+}
+
+impl ParentContext {
+    pub const TOP: ParentContext = ParentContext {
+        in_shadow: false,
+        in_svg: false,
+        text_role: TextRole::Plain,
+    };
+
+    /// The context of a child of `parent` (an element, a shadow root or a document) when the
+    /// parent was not just described by the walk (a mutation add).
+    pub fn of(parent: &Node) -> ParentContext {
+        let mut ctx = ParentContext::TOP;
+        match dom::node_type(parent) {
+            Node::DOCUMENT_FRAGMENT_NODE => ctx.in_shadow = parent.is_instance_of::<ShadowRoot>(),
+            Node::ELEMENT_NODE => {
+                let el: &Element = parent.unchecked_ref();
+                let tag = dom::tag_name(el);
+                ctx.text_role = match tag.as_str() {
+                    "SCRIPT" | "script" => TextRole::Script,
+                    "STYLE" | "style" => TextRole::Style,
+                    _ => TextRole::Plain,
+                };
+                ctx.in_svg = tag != "foreignObject"
+                    && (tag == "svg" || dom::namespace_uri(el).as_deref() == Some(SVG_NAMESPACE));
+            }
+            _ => {}
+        }
+        ctx
+    }
+}
+
+/// Settings the serializer needs from the recorder's config.
+pub struct SerializeOptions<'a> {
+    pub inline_stylesheet: bool,
+    pub inputs: &'a InputPolicy,
+    pub custom_elements: Option<web_sys::CustomElementRegistry>,
+}
+
+/// A same-origin iframe found while serializing; its document is attached afterwards, as a
+/// Mutation, which is how rrweb's Replayer expects iframe content.
+pub struct PendingFrame {
+    pub iframe_id: u32,
+    pub document: Document,
+}
+
+/// The description of one node, minus its children.
+pub enum Described {
+    Element {
+        tag: String,
+        attributes: Vec<(String, AttrValue)>,
+        flags: ElementFlags,
+        children: ChildPlan,
+    },
+    Text(String),
+    Comment(String),
+    Cdata,
+    Doctype {
+        name: String,
+        public_id: String,
+        system_id: String,
+    },
+}
+
+/// How an element's children are recorded.
+pub struct ChildPlan {
+    /// False for elements whose children the replay must not get (textarea, iframe).
+    pub record: bool,
+    /// An open shadow root whose children follow the light-DOM children.
+    pub shadow: Option<ShadowRoot>,
+    pub context: ParentContext,
+}
+
+/// Describes nodes of one document.
+pub struct Serializer<'a> {
+    pub options: &'a SerializeOptions<'a>,
+    pub base_url: String,
+    /// The id of the iframe document the nodes belong to (none for the top document).
+    pub root_id: Option<u32>,
+    /// Read `scrollLeft`/`scrollTop` (snapshot only: a node just added has not scrolled, and
+    /// the read would force a layout in the middle of the page's own DOM work).
+    pub read_scroll: bool,
+    pub found: FoundRoots,
+}
+
+impl<'a> Serializer<'a> {
+    pub fn new(
+        options: &'a SerializeOptions<'a>,
+        document: &Document,
+        root_id: Option<u32>,
+    ) -> Self {
+        Serializer {
+            options,
+            base_url: document.base_uri().ok().flatten().unwrap_or_default(),
+            root_id,
+            read_scroll: true,
+            found: FoundRoots::default(),
+        }
+    }
+
+    /// Assigns `node` an id and describes it; `None` for node kinds rrweb has no shape for.
+    pub fn describe(
+        &mut self,
+        node: &Node,
+        parent: ParentContext,
+        mirror: &mut Mirror,
+    ) -> Option<(NodeMeta, Described)> {
+        let described = match dom::node_type(node) {
+            Node::ELEMENT_NODE => self.element(node.unchecked_ref(), parent),
+            Node::TEXT_NODE => Described::Text(self.text(node, parent.text_role)),
+            Node::COMMENT_NODE => Described::Comment(dom::node_value(node).unwrap_or_default()),
+            Node::CDATA_SECTION_NODE => Described::Cdata,
+            Node::DOCUMENT_TYPE_NODE => {
+                let doctype: &DocumentType = node.unchecked_ref();
+                Described::Doctype {
+                    name: doctype.name(),
+                    public_id: doctype.public_id(),
+                    system_id: doctype.system_id(),
+                }
+            }
+            // Processing instructions and the like have no rrweb representation.
+            _ => return None,
+        };
+        let meta = NodeMeta {
+            id: mirror.assign(node),
+            root_id: self.root_id,
+            is_shadow: parent.in_shadow,
+        };
+        Some((meta, described))
+    }
+
+    /// A text node's recorded value for its parent's role.
+    pub fn text(&self, node: &Node, role: TextRole) -> String {
+        match role {
+            TextRole::Script => SCRIPT_PLACEHOLDER.to_string(),
+            TextRole::CapturedStyle => String::new(),
+            TextRole::Style => crate::url::resolve_css_urls(
+                &self.base_url,
+                &dom::node_value(node).unwrap_or_default(),
+            ),
+            TextRole::Plain => dom::node_value(node).unwrap_or_default(),
+        }
+    }
+
+    fn element(&mut self, el: &Element, parent: ParentContext) -> Described {
+        let raw_tag = dom::tag_name(el);
+        let tag = normalize_tag_name(&raw_tag, raw_tag == "FORM");
+        let is_svg = raw_tag == "svg"
+            || (parent.in_svg && dom::namespace_uri(el).as_deref() == Some(SVG_NAMESPACE));
+        let mut attributes = self.read_attributes(el, &tag);
+        let mut text_role = TextRole::Plain;
+        let mut record_children = true;
+
+        match tag.as_str() {
+            "style" if self.options.inline_stylesheet => {
+                let sheet = el.unchecked_ref::<HtmlStyleElement>().sheet();
+                match sheet.and_then(|s| stylesheet::css_text(&s, &self.base_url)) {
+                    Some(css) => {
+                        attributes.push(("_cssText".into(), AttrValue::Str(css)));
+                        text_role = TextRole::CapturedStyle;
+                    }
+                    None => text_role = TextRole::Style,
+                }
+            }
+            "style" => text_role = TextRole::Style,
+            "script" => text_role = TextRole::Script,
+            "link" if self.options.inline_stylesheet => {
+                let sheet = el.unchecked_ref::<HtmlLinkElement>().sheet();
+                if let Some(css) = sheet.and_then(|s| stylesheet::css_text(&s, &self.base_url)) {
+                    attributes.retain(|(name, _)| name != "rel" && name != "href");
+                    attributes.push(("_cssText".into(), AttrValue::Str(css)));
+                }
+            }
+            "input" => self.input_state(el.unchecked_ref(), &mut attributes),
+            "textarea" => {
+                // Children of a textarea hold its default text: never recorded, the (masked)
+                // current value stands for them.
+                record_children = false;
+                let value = el.unchecked_ref::<HtmlTextAreaElement>().value();
+                self.push_value(&mut attributes, "textarea", &value);
+            }
+            "select" => {
+                let value = el.unchecked_ref::<HtmlSelectElement>().value();
+                self.push_value(&mut attributes, "select", &value);
+            }
+            "option" => {
+                let option: &HtmlOptionElement = el.unchecked_ref();
+                if option.selected() && !self.options.inputs.masks_selection() {
+                    attributes.push(("selected".into(), AttrValue::True));
+                }
+            }
+            "iframe" => {
+                // The replay must not load the frame itself: a same-origin document is attached
+                // as recorded, an opaque one stays an empty box that remembers its URL.
+                record_children = false;
+                let frame: &HtmlIFrameElement = el.unchecked_ref();
+                if frame.content_document().is_none() {
+                    if let Some(src) = el.get_attribute("src").filter(|s| !s.trim().is_empty()) {
+                        let src = crate::url::resolve(&self.base_url, &src);
+                        attributes.push(("rr_src".into(), AttrValue::Str(src)));
+                    }
+                }
+            }
+            "dialog" if el.has_attribute("open") => {
+                let modal = el.matches("dialog:modal").unwrap_or(false);
+                let mode = if modal { "modal" } else { "non-modal" };
+                attributes.push(("rr_open_mode".into(), AttrValue::Str(mode.into())));
+            }
+            "audio" | "video" => media_state(el.unchecked_ref(), &mut attributes),
+            _ => {}
+        }
+
+        if self.read_scroll {
+            let left = dom::scroll_left(el).round() as i64;
+            if left != 0 {
+                attributes.push(("rr_scrollLeft".into(), AttrValue::Int(left)));
+            }
+            let top = dom::scroll_top(el).round() as i64;
+            if top != 0 {
+                attributes.push(("rr_scrollTop".into(), AttrValue::Int(top)));
+            }
+        }
+
+        let shadow = dom::shadow_root(el);
+        if let Some(root) = &shadow {
+            self.found.shadow_roots.push(root.clone());
+        }
+        let flags = ElementFlags {
+            is_svg,
+            is_custom: tag.contains('-') && self.is_defined_custom_element(&tag),
+            is_shadow_host: shadow.is_some(),
+        };
+        let context = ParentContext {
+            in_shadow: false,
+            in_svg: is_svg && tag != "foreignobject",
+            text_role,
+        };
+        Described::Element {
+            tag,
+            attributes,
+            flags,
+            children: ChildPlan {
+                record: record_children,
+                shadow,
+                context,
+            },
+        }
+    }
+
+    /// Notes a same-origin iframe so its document is attached after the node is written.
+    pub fn note_frame(&mut self, iframe: &Element, iframe_id: u32) {
+        if let Some(document) = iframe
+            .unchecked_ref::<HtmlIFrameElement>()
+            .content_document()
+        {
+            self.found.frames.push(PendingFrame {
+                iframe_id,
+                document,
+            });
+        }
+    }
+
+    fn read_attributes(&self, el: &Element, tag: &str) -> Vec<(String, AttrValue)> {
+        if !dom::has_attributes(el) {
+            return Vec::new();
+        }
+        let list = dom::attributes(el);
+        let mut out = Vec::with_capacity(list.length() as usize);
+        for i in 0..list.length() {
+            let Some(attr) = list.item(i) else { continue };
+            let name = attr.name();
+            if let Some(value) = self.attribute(tag, &name, Some(attr.value())) {
+                out.push((name, value));
+            }
+        }
+        out
+    }
+
+    /// How one attribute is recorded, for the snapshot and for attribute mutations alike.
+    /// `None` drops it. Form values go through the privacy engine.
+    pub fn attribute(&self, tag: &str, name: &str, value: Option<String>) -> Option<AttrValue> {
+        if ignore_attribute(tag, name) {
+            return None;
+        }
+        let lower = name.to_ascii_lowercase();
+        match (tag, lower.as_str()) {
+            // The control's state is recorded from its current value, masked (see input_state).
+            ("input" | "textarea" | "select", "value") => return None,
+            ("input", "checked") | ("option", "selected") => return None,
+            ("iframe", "src") => return None,
+            _ => {}
+        }
+        let value = value?;
+        let value = transform_attribute(tag, &lower, &value, &self.base_url).unwrap_or(value);
+        Some(AttrValue::Str(value))
+    }
+
+    fn input_state(&self, input: &HtmlInputElement, attributes: &mut Vec<(String, AttrValue)>) {
+        let kind = input.type_();
+        self.push_value(attributes, &kind, &input.value());
+        if matches!(kind.as_str(), "checkbox" | "radio") && input.checked() {
+            attributes.push(("checked".into(), AttrValue::True));
+        }
+    }
+
+    /// Records the control's current value as the privacy engine allows it.
+    fn push_value(&self, attributes: &mut Vec<(String, AttrValue)>, kind: &str, value: &str) {
+        if !value.is_empty() {
+            let recorded = self.options.inputs.record_value(kind, value);
+            attributes.push(("value".into(), AttrValue::Str(recorded)));
+        }
+    }
+
+    fn is_defined_custom_element(&self, tag: &str) -> bool {
+        let Some(registry) = &self.options.custom_elements else {
+            return false;
+        };
+        !registry.get(tag).is_undefined()
+    }
+}
+
+fn media_state(media: &HtmlMediaElement, attributes: &mut Vec<(String, AttrValue)>) {
+    let state = if media.paused() { "paused" } else { "played" };
+    attributes.push(("rr_mediaState".into(), AttrValue::Str(state.into())));
+    attributes.push((
+        "rr_mediaCurrentTime".into(),
+        AttrValue::Num(media.current_time()),
+    ));
+    attributes.push((
+        "rr_mediaPlaybackRate".into(),
+        AttrValue::Num(media.playback_rate()),
+    ));
+    attributes.push(("rr_mediaMuted".into(), AttrValue::Bool(media.muted())));
+    attributes.push(("rr_mediaLoop".into(), AttrValue::Bool(media.loop_())));
+    attributes.push(("rr_mediaVolume".into(), AttrValue::Num(media.volume())));
+}
