@@ -150,6 +150,14 @@ impl JsonWriter {
         self
     }
 
+    /// Inserts already-written array elements (`a,b,c`, possibly empty) into an open array.
+    pub fn raw_elements(&mut self, elements: &str) -> &mut Self {
+        if !elements.is_empty() {
+            self.raw(elements);
+        }
+        self
+    }
+
     /// Inserts text that is already valid JSON (e.g. a payload the page stringified).
     pub fn raw(&mut self, json: &str) -> &mut Self {
         self.sep();

@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod json;
+pub mod mutation;
 pub mod privacy;
 pub mod protocol;
 pub mod snapshot;

@@ -138,6 +138,34 @@ impl NodeEncoder {
         self.w.into_string()
     }
 
+    /// A bare list of mutation add entries (`{"parentId","nextId","node"}` objects written by
+    /// [`begin_add`](Self::begin_add), a node, [`end_add`](Self::end_add)); see `mutation`.
+    pub fn adds() -> Self {
+        NodeEncoder {
+            w: JsonWriter::new(),
+        }
+    }
+
+    pub fn begin_add(&mut self, parent_id: u32, next_id: Option<u32>) {
+        self.w
+            .begin_object()
+            .member_uint("parentId", parent_id.into())
+            .key("nextId");
+        match next_id {
+            Some(id) => self.w.uint(id.into()),
+            None => self.w.null(),
+        };
+        self.w.key("node");
+    }
+
+    pub fn end_add(&mut self) {
+        self.w.end_object();
+    }
+
+    pub fn into_json(self) -> String {
+        self.w.into_string()
+    }
+
     pub fn len(&self) -> usize {
         self.w.len()
     }

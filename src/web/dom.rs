@@ -18,6 +18,9 @@ const tagName = get(E, 'tagName'), attributes = get(E, 'attributes');
 const shadowRoot = get(E, 'shadowRoot'), namespaceURI = get(E, 'namespaceURI');
 const scrollLeft = get(E, 'scrollLeft'), scrollTop = get(E, 'scrollTop');
 const hasAttributes = E.hasAttributes;
+const parentNode = get(N, 'parentNode'), lastChild = get(N, 'lastChild');
+const previousSibling = get(N, 'previousSibling'), isConnected = get(N, 'isConnected');
+const host = get(ShadowRoot.prototype, 'host');
 export function first_child(n) { return firstChild.call(n); }
 export function next_sibling(n) { return nextSibling.call(n); }
 export function node_type(n) { return nodeType.call(n); }
@@ -29,6 +32,11 @@ export function shadow_root(e) { return shadowRoot.call(e); }
 export function namespace_uri(e) { return namespaceURI.call(e); }
 export function scroll_left(e) { return scrollLeft.call(e); }
 export function scroll_top(e) { return scrollTop.call(e); }
+export function parent_node(n) { return parentNode.call(n); }
+export function last_child(n) { return lastChild.call(n); }
+export function previous_sibling(n) { return previousSibling.call(n); }
+export function is_connected(n) { return isConnected.call(n); }
+export function shadow_host(r) { return host.call(r); }
 "#)]
 extern "C" {
     pub fn first_child(node: &Node) -> Option<Node>;
@@ -43,4 +51,9 @@ extern "C" {
     pub fn namespace_uri(element: &Element) -> Option<String>;
     pub fn scroll_left(element: &Element) -> f64;
     pub fn scroll_top(element: &Element) -> f64;
+    pub fn parent_node(node: &Node) -> Option<Node>;
+    pub fn last_child(node: &Node) -> Option<Node>;
+    pub fn previous_sibling(node: &Node) -> Option<Node>;
+    pub fn is_connected(node: &Node) -> bool;
+    pub fn shadow_host(root: &ShadowRoot) -> Element;
 }

@@ -34,6 +34,11 @@ impl Mirror {
         id
     }
 
+    /// The id the next new node will get.
+    pub fn next_id(&self) -> u32 {
+        self.next_id
+    }
+
     /// Forgets one node (its id is never handed out again).
     pub fn forget(&mut self, node: &Node) {
         self.ids.delete(node);

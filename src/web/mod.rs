@@ -6,6 +6,7 @@ mod dom;
 mod emit;
 mod listener;
 mod mirror;
+mod mutation;
 mod options;
 mod patch;
 mod recorder;

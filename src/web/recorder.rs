@@ -110,7 +110,7 @@ impl Session {
 
     /// Starts every part of the recording; each is stopped when the session is dropped.
     fn start_parts(self: &Rc<Self>) {
-        let _ = self;
+        self.add_part(super::mutation::start(self));
     }
 
     pub fn add_part(&self, part: Rc<dyn Part>) {

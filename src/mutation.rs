@@ -1,0 +1,169 @@
+//! The Mutation event: one per MutationObserver callback, assembled from its four lists.
+//!
+//! The web layer decides what goes in (de-duplication needs the live DOM); this module only
+//! writes it, in the shape rrweb's Replayer applies: removes, then adds, then texts, then
+//! attributes. Adds are flat (one entry per node, children listed separately) because the
+//! Replayer builds each add without its children.
+
+use crate::json::JsonWriter;
+use crate::protocol::{begin_incremental, end_incremental, incremental_source, Timestamp};
+use crate::snapshot::{AttrValue, NodeEncoder};
+
+#[derive(Default)]
+pub struct MutationWriter {
+    texts: JsonWriter,
+    attributes: JsonWriter,
+    removes: JsonWriter,
+    adds: Option<NodeEncoder>,
+    count: usize,
+}
+
+impl MutationWriter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn text(&mut self, id: u32, value: &str) {
+        self.texts
+            .begin_object()
+            .member_uint("id", id.into())
+            .member_str("value", value)
+            .end_object();
+        self.count += 1;
+    }
+
+    /// Changed attributes of one element; `None` means the attribute was removed.
+    pub fn attributes(&mut self, id: u32, changed: &[(String, Option<AttrValue>)]) {
+        if changed.is_empty() {
+            return;
+        }
+        self.attributes
+            .begin_object()
+            .member_uint("id", id.into())
+            .key("attributes")
+            .begin_object();
+        for (name, value) in changed {
+            self.attributes.key(name);
+            match value {
+                None => self.attributes.null(),
+                Some(AttrValue::Str(s)) => self.attributes.string(s),
+                Some(AttrValue::True) => self.attributes.bool(true),
+                Some(AttrValue::Bool(b)) => self.attributes.bool(*b),
+                Some(AttrValue::Int(n)) => self.attributes.int(*n),
+                Some(AttrValue::Num(n)) => self.attributes.number(*n),
+            };
+        }
+        self.attributes.end_object().end_object();
+        self.count += 1;
+    }
+
+    pub fn remove(&mut self, parent_id: u32, id: u32, is_shadow: bool) {
+        self.removes
+            .begin_object()
+            .member_uint("parentId", parent_id.into())
+            .member_uint("id", id.into());
+        if is_shadow {
+            self.removes.member_bool("isShadow", true);
+        }
+        self.removes.end_object();
+        self.count += 1;
+    }
+
+    /// The encoder for add entries: `begin_add`, one node with no children, `end_add`.
+    pub fn adds(&mut self) -> &mut NodeEncoder {
+        self.count += 1;
+        self.adds.get_or_insert_with(NodeEncoder::adds)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The finished event, or `None` when nothing changed (empty mutations are not emitted).
+    pub fn finish(self, timestamp: Timestamp) -> Option<String> {
+        if self.is_empty() {
+            return None;
+        }
+        let adds = self.adds.map(NodeEncoder::into_json).unwrap_or_default();
+        let mut w = JsonWriter::with_capacity(
+            64 + self.texts.len() + self.attributes.len() + self.removes.len() + adds.len(),
+        );
+        begin_incremental(&mut w, incremental_source::MUTATION);
+        for (name, list) in [
+            ("texts", self.texts.as_str()),
+            ("attributes", self.attributes.as_str()),
+            ("removes", self.removes.as_str()),
+            ("adds", adds.as_str()),
+        ] {
+            w.key(name).begin_array().raw_elements(list).end_array();
+        }
+        end_incremental(&mut w, timestamp);
+        Some(w.into_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::{ElementFlags, NodeMeta};
+
+    #[test]
+    fn empty_batches_are_not_emitted() {
+        assert_eq!(MutationWriter::new().finish(1), None);
+        let mut w = MutationWriter::new();
+        w.attributes(3, &[]);
+        assert_eq!(w.finish(1), None);
+    }
+
+    #[test]
+    fn mutation_golden() {
+        let mut w = MutationWriter::new();
+        w.remove(4, 9, false);
+        w.remove(12, 13, true);
+        let adds = w.adds();
+        adds.begin_add(4, None);
+        adds.open_element(
+            NodeMeta {
+                id: 20,
+                root_id: None,
+                is_shadow: false,
+            },
+            "li",
+            &[("class".into(), AttrValue::Str("new".into()))],
+            ElementFlags::default(),
+        );
+        adds.close();
+        adds.end_add();
+        let adds = w.adds();
+        adds.begin_add(20, Some(22));
+        adds.text(
+            NodeMeta {
+                id: 21,
+                root_id: None,
+                is_shadow: false,
+            },
+            "hi",
+        );
+        adds.end_add();
+        w.text(7, "new text");
+        w.attributes(
+            5,
+            &[
+                ("class".into(), Some(AttrValue::Str("a b".into()))),
+                ("hidden".into(), None),
+            ],
+        );
+        assert_eq!(
+            w.finish(1_000).unwrap(),
+            concat!(
+                r#"{"type":3,"data":{"source":0,"#,
+                r#""texts":[{"id":7,"value":"new text"}],"#,
+                r#""attributes":[{"id":5,"attributes":{"class":"a b","hidden":null}}],"#,
+                r#""removes":[{"parentId":4,"id":9},{"parentId":12,"id":13,"isShadow":true}],"#,
+                r#""adds":[{"parentId":4,"nextId":null,"node":{"id":20,"type":2,"tagName":"li","attributes":{"class":"new"},"childNodes":[]}},"#,
+                r#"{"parentId":20,"nextId":22,"node":{"id":21,"type":3,"textContent":"hi"}}]},"#,
+                r#""timestamp":1000}"#
+            )
+        );
+    }
+}

@@ -1,0 +1,651 @@
+//! DOM mutations: one MutationObserver for the document, every open shadow root and every
+//! same-origin iframe document, and one de-duplicated Mutation event per callback.
+//!
+//! A batch is reduced to what the replay needs at its end: removals of nodes the replay has
+//! (a node removed and re-added is a move: removed, then added afresh), additions of the
+//! nodes still in the page (a node added and removed again is dropped), and the final text and
+//! attribute values of nodes that were already there. Adds are ordered so that every `nextId`
+//! names a node the replay already has: roots are written after their later siblings, and
+//! each subtree is written parent first with children from last to first.
+
+use super::dom;
+use super::listener::Listener;
+use super::mirror::Mirror;
+use super::patch::Patch;
+use super::recorder::{now, FoundRoots, Part, Session};
+use super::serialize::{Described, ParentContext, SerializeOptions, Serializer};
+use super::walk::Walk;
+use crate::mutation::MutationWriter;
+use crate::snapshot::{normalize_tag_name, AttrValue, NodeEncoder};
+use js_sys::{Array, Object, Set};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    Document, Element, HtmlIFrameElement, HtmlInputElement, MutationObserver, MutationObserverInit,
+    MutationRecord, Node, ShadowRoot,
+};
+
+pub struct MutationPart {
+    observer: MutationObserver,
+    _callback: Closure<dyn FnMut(Array, MutationObserver)>,
+    /// `load` listeners (iframes navigating) on the top document and watched iframe documents.
+    loads: RefCell<Vec<Listener>>,
+    _attach_shadow: Option<Patch>,
+    session: Weak<Session>,
+}
+
+pub fn start(session: &Rc<Session>) -> Rc<dyn Part> {
+    let weak = Rc::downgrade(session);
+    let callback = Closure::<dyn FnMut(Array, MutationObserver)>::new({
+        let weak = weak.clone();
+        move |records: Array, _| {
+            if let Some(session) = weak.upgrade() {
+                on_records(&session, &records);
+            }
+        }
+    });
+    let observer = MutationObserver::new(callback.as_ref().unchecked_ref())
+        .unwrap_or_else(|_| unreachable_observer());
+    // A shadow root attached after the snapshot gets no mutation record: watch it as it is made.
+    let attach_shadow = Patch::method(&element_prototype(), "attachShadow", {
+        let weak = weak.clone();
+        move |_this, _args, result| {
+            if let (Some(session), Some(root)) = (weak.upgrade(), result.dyn_ref::<ShadowRoot>()) {
+                session.watch_roots(&FoundRoots {
+                    shadow_roots: vec![root.clone()],
+                    frames: Vec::new(),
+                });
+            }
+        }
+    });
+    let part = Rc::new(MutationPart {
+        observer,
+        _callback: callback,
+        loads: RefCell::new(Vec::new()),
+        _attach_shadow: attach_shadow,
+        session: weak,
+    });
+    part.observe(session.document.as_ref());
+    part
+}
+
+/// `MutationObserver` cannot fail to construct with a function; this keeps the type honest.
+fn unreachable_observer() -> MutationObserver {
+    JsValue::UNDEFINED.unchecked_into()
+}
+
+fn element_prototype() -> Object {
+    js_sys::Reflect::get(&js_sys::global(), &"Element".into())
+        .and_then(|e| js_sys::Reflect::get(&e, &"prototype".into()))
+        .map(JsCast::unchecked_into)
+        .unwrap_or_else(|_| Object::new())
+}
+
+impl MutationPart {
+    fn observe(&self, root: &Node) {
+        let options = MutationObserverInit::new();
+        options.set_child_list(true);
+        options.set_subtree(true);
+        options.set_attributes(true);
+        options.set_character_data(true);
+        options.set_attribute_old_value(true);
+        let _ = self.observer.observe_with_options(root, &options);
+        if let Some(document) = root.dyn_ref::<Document>() {
+            self.listen_for_frame_loads(document);
+        }
+    }
+
+    /// An iframe that (re)loads gets its new document attached and watched.
+    fn listen_for_frame_loads(&self, document: &Document) {
+        let weak = self.session.clone();
+        let listener = Listener::new(document, "load", move |event| {
+            let Some(session) = weak.upgrade() else {
+                return;
+            };
+            let Some(frame) = event
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlIFrameElement>().ok())
+            else {
+                return;
+            };
+            let Some(iframe_id) = session.id_of(&frame) else {
+                return;
+            };
+            if let Some(document) = frame.content_document() {
+                attach_frames(&session, vec![(iframe_id, document)]);
+            }
+        });
+        self.loads.borrow_mut().push(listener);
+    }
+}
+
+impl Part for MutationPart {
+    /// Records not yet delivered describe changes the new snapshot already shows.
+    fn before_snapshot(&self, _session: &Session) {
+        let _ = self.observer.take_records();
+    }
+
+    fn watch_root(&self, _session: &Session, root: &Node) {
+        self.observe(root);
+    }
+}
+
+impl Drop for MutationPart {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// Serializes iframe documents as attach events (and the iframes nested in them), then
+/// watches them.
+fn attach_frames(session: &Session, mut frames: Vec<(u32, Document)>) {
+    let timestamp = now();
+    let mut events = Vec::new();
+    let mut found = FoundRoots::default();
+    session.with_mirror(|mirror, inputs, config| {
+        let options = serialize_options(session, inputs, config.snapshot.inline_stylesheet);
+        let mut index = 0;
+        while index < frames.len() {
+            let (iframe_id, document) = (frames[index].0, frames[index].1.clone());
+            let mut walk = Walk::new(
+                NodeEncoder::attach_subtree(iframe_id),
+                &document,
+                true,
+                mirror,
+                &options,
+            );
+            while !walk.step(usize::MAX) {}
+            let (enc, nested) = walk.finish();
+            events.push(enc.finish_attach_subtree(timestamp));
+            frames.extend(nested.frames.into_iter().map(|f| (f.iframe_id, f.document)));
+            found.shadow_roots.extend(nested.shadow_roots);
+            found.frames.push(super::serialize::PendingFrame {
+                iframe_id,
+                document,
+            });
+            index += 1;
+        }
+    });
+    for event in &events {
+        session.emit_incremental(event, timestamp);
+    }
+    session.watch_roots(&found);
+}
+
+fn serialize_options<'a>(
+    session: &Session,
+    inputs: &'a crate::privacy::InputPolicy,
+    inline_stylesheet: bool,
+) -> SerializeOptions<'a> {
+    SerializeOptions {
+        inline_stylesheet,
+        inputs,
+        custom_elements: Some(session.window.custom_elements()),
+    }
+}
+
+fn on_records(session: &Session, records: &Array) {
+    let timestamp = now();
+    let batch = Batch::collect(records);
+    let result = session.with_mirror(|mirror, inputs, config| {
+        let options = serialize_options(session, inputs, config.snapshot.inline_stylesheet);
+        batch.write(mirror, &options, &session.document)
+    });
+    let Some((json, found)) = result else { return };
+    if let Some(json) = json.and_then(|w| w.finish(timestamp)) {
+        session.emit_incremental(&json, timestamp);
+    }
+    let frames: Vec<(u32, Document)> = found
+        .frames
+        .iter()
+        .map(|f| (f.iframe_id, f.document.clone()))
+        .collect();
+    session.watch_roots(&FoundRoots {
+        shadow_roots: found.shadow_roots,
+        frames: Vec::new(),
+    });
+    if !frames.is_empty() {
+        attach_frames(session, frames);
+    }
+}
+
+/// An attribute name and its value before the batch.
+type ChangedAttribute = (String, Option<String>);
+
+/// The records of one callback, grouped.
+struct Batch {
+    /// `(parent, node)` per removal, in order.
+    removed: Vec<(Node, Node)>,
+    added: Vec<Node>,
+    added_set: Set,
+    texts: Vec<Node>,
+    /// Elements with changed attributes, each once, with the names that changed and each
+    /// one's value before the batch.
+    attributes: Vec<(Element, Vec<ChangedAttribute>)>,
+}
+
+impl Batch {
+    fn collect(records: &Array) -> Batch {
+        let mut batch = Batch {
+            removed: Vec::new(),
+            added: Vec::new(),
+            added_set: Set::new(&JsValue::UNDEFINED),
+            texts: Vec::new(),
+            attributes: Vec::new(),
+        };
+        let seen_texts = Set::new(&JsValue::UNDEFINED);
+        let attribute_index = js_sys::Map::new();
+        for record in records.iter() {
+            let record: MutationRecord = record.unchecked_into();
+            let Some(target) = record.target() else {
+                continue;
+            };
+            match record.type_().as_str() {
+                "childList" => {
+                    let removed = record.removed_nodes();
+                    for i in 0..removed.length() {
+                        if let Some(node) = removed.item(i) {
+                            batch.removed.push((target.clone(), node));
+                        }
+                    }
+                    let added = record.added_nodes();
+                    for i in 0..added.length() {
+                        if let Some(node) = added.item(i) {
+                            if !batch.added_set.has(&node) {
+                                batch.added_set.add(&node);
+                                batch.added.push(node);
+                            }
+                        }
+                    }
+                }
+                "characterData" if !seen_texts.has(&target) => {
+                    seen_texts.add(&target);
+                    batch.texts.push(target);
+                }
+                "attributes" => {
+                    let Some(name) = record.attribute_name() else {
+                        continue;
+                    };
+                    // The first record of a name in the batch holds its value before the batch.
+                    let old = record.old_value();
+                    let index = attribute_index.get(&target);
+                    match index.as_f64() {
+                        Some(i) => {
+                            let names = &mut batch.attributes[i as usize].1;
+                            if !names.iter().any(|(n, _)| *n == name) {
+                                names.push((name, old));
+                            }
+                        }
+                        None => {
+                            attribute_index
+                                .set(&target, &JsValue::from(batch.attributes.len() as u32));
+                            batch
+                                .attributes
+                                .push((target.unchecked_into(), vec![(name, old)]));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        batch
+    }
+
+    fn write(
+        &self,
+        mirror: &mut Mirror,
+        options: &SerializeOptions,
+        top: &Document,
+    ) -> (Option<MutationWriter>, FoundRoots) {
+        let mut out = MutationWriter::new();
+        let mut found = FoundRoots::default();
+
+        // Removes, for nodes the replay has under a parent it still has. A node leaves the
+        // mirror when its removal is written, so a second removal of it is not written again.
+        for (parent, node) in &self.removed {
+            let Some(id) = mirror.id_of(node) else {
+                continue;
+            };
+            if !dom::is_connected(parent) {
+                continue;
+            }
+            let Some((parent_id, is_shadow)) = replay_parent(parent, mirror) else {
+                continue;
+            };
+            mirror.forget(node);
+            out.remove(parent_id, id, is_shadow);
+        }
+        // Removed subtrees leave the mirror; what is still in the page is added afresh below.
+        for (_, node) in &self.removed {
+            forget_subtree(node, mirror);
+        }
+
+        // Adds. Ids handed out from here on are this batch's.
+        let first_new_id = mirror.next_id();
+        let is_new =
+            |mirror: &Mirror, node: &Node| mirror.id_of(node).is_some_and(|id| id >= first_new_id);
+        let mut serializers = Serializers::new(options, top);
+        for node in &self.added {
+            if !self.is_pending_root(node, mirror, first_new_id) {
+                continue;
+            }
+            // Later siblings that are added too go first, so `nextId` always names a known node.
+            let mut chain = vec![node.clone()];
+            let mut cursor = node.clone();
+            while let Some(next) = next_recorded_sibling(&cursor, mirror, &self.added_set) {
+                if mirror.id_of(&next).is_some()
+                    || !self.is_pending_root(&next, mirror, first_new_id)
+                {
+                    break;
+                }
+                chain.push(next.clone());
+                cursor = next;
+            }
+            for root in chain.iter().rev() {
+                if !is_new(mirror, root) {
+                    serializers.add_subtree(root, mirror, &self.added_set, &mut out);
+                }
+            }
+        }
+
+        // Texts and attributes of nodes the replay already had (new nodes were written whole).
+        for node in &self.texts {
+            let Some(id) = mirror.id_of(node).filter(|id| *id < first_new_id) else {
+                continue;
+            };
+            if !dom::is_connected(node) {
+                continue;
+            }
+            let role = dom::parent_node(node).map(|p| ParentContext::of(&p).text_role);
+            let serializer = serializers.for_node(node, mirror);
+            let value = serializer.text(node, role.unwrap_or(ParentContext::TOP.text_role));
+            out.text(id, &value);
+        }
+        for (element, names) in &self.attributes {
+            let Some(id) = mirror.id_of(element).filter(|id| *id < first_new_id) else {
+                continue;
+            };
+            if !dom::is_connected(element) {
+                continue;
+            }
+            let tag = normalize_tag_name(&dom::tag_name(element), false);
+            let serializer = serializers.for_node(element, mirror);
+            let changed: Vec<(String, Option<AttrValue>)> = names
+                .iter()
+                // Changed and changed back within the batch: nothing to replay.
+                .filter(|(name, old)| element.get_attribute(name) != *old)
+                .filter_map(|(name, _)| {
+                    attribute_change(serializer, element, &tag, name).map(|v| (name.clone(), v))
+                })
+                .collect();
+            out.attributes(id, &changed);
+        }
+        for serializer in serializers.all.drain(..) {
+            found.shadow_roots.extend(serializer.1.found.shadow_roots);
+            found.frames.extend(serializer.1.found.frames);
+        }
+        ((!out.is_empty()).then_some(out), found)
+    }
+
+    /// A node to add as the root of a subtree: still in the page, not written yet, and under a
+    /// parent the replay already has.
+    fn is_pending_root(&self, node: &Node, mirror: &Mirror, first_new_id: u32) -> bool {
+        if !self.added_set.has(node) || mirror.id_of(node).is_some_and(|id| id >= first_new_id) {
+            return false;
+        }
+        if !dom::is_connected(node) {
+            return false;
+        }
+        let Some(parent) = dom::parent_node(node) else {
+            return false;
+        };
+        if !records_children(&parent) {
+            return false;
+        }
+        replay_parent(&parent, mirror).is_some_and(|(id, _)| id < first_new_id)
+    }
+}
+
+/// The replay's parent for a child of `parent`: the element itself, or the host of a shadow
+/// root (the child is then a shadow child).
+fn replay_parent(parent: &Node, mirror: &Mirror) -> Option<(u32, bool)> {
+    match parent.dyn_ref::<ShadowRoot>() {
+        Some(root) => Some((mirror.id_of(&dom::shadow_host(root))?, true)),
+        None => Some((mirror.id_of(parent)?, false)),
+    }
+}
+
+/// False for elements whose children the snapshot does not record either.
+fn records_children(parent: &Node) -> bool {
+    if dom::node_type(parent) != Node::ELEMENT_NODE {
+        return true;
+    }
+    !matches!(
+        dom::tag_name(parent.unchecked_ref()).as_str(),
+        "TEXTAREA" | "IFRAME" | "textarea" | "iframe"
+    )
+}
+
+/// The next sibling the replay has or will get in this batch (skipping unrecorded nodes).
+fn next_recorded_sibling(node: &Node, mirror: &Mirror, added: &Set) -> Option<Node> {
+    let mut next = dom::next_sibling(node);
+    while let Some(sibling) = next {
+        if mirror.id_of(&sibling).is_some() || added.has(&sibling) {
+            return Some(sibling);
+        }
+        next = dom::next_sibling(&sibling);
+    }
+    None
+}
+
+fn forget_subtree(root: &Node, mirror: &mut Mirror) {
+    let mut stack = vec![root.clone()];
+    while let Some(node) = stack.pop() {
+        if mirror.id_of(&node).is_none() && node != *root {
+            // Nodes the replay never had have no recorded descendants either.
+            continue;
+        }
+        mirror.forget(&node);
+        let mut child = dom::first_child(&node);
+        while let Some(c) = child {
+            child = dom::next_sibling(&c);
+            stack.push(c);
+        }
+        if dom::node_type(&node) == Node::ELEMENT_NODE {
+            if let Some(shadow) = dom::shadow_root(node.unchecked_ref()) {
+                let mut child = dom::first_child(&shadow);
+                while let Some(c) = child {
+                    child = dom::next_sibling(&c);
+                    stack.push(c);
+                }
+            }
+        }
+    }
+}
+
+/// How a changed attribute is recorded: `None` when it is not recorded at all, `Some(None)`
+/// when it was removed. Form state is recorded from the control's current state, masked.
+fn attribute_change(
+    serializer: &Serializer,
+    el: &Element,
+    tag: &str,
+    name: &str,
+) -> Option<Option<AttrValue>> {
+    match (tag, name) {
+        ("input" | "textarea" | "select", "value") => {
+            let value = js_sys::Reflect::get(el, &"value".into())
+                .ok()?
+                .as_string()?;
+            let kind = if tag == "input" {
+                el.unchecked_ref::<HtmlInputElement>().type_()
+            } else {
+                tag.into()
+            };
+            return Some(
+                (!value.is_empty())
+                    .then(|| AttrValue::Str(serializer.options.inputs.record_value(&kind, &value))),
+            );
+        }
+        ("input", "checked") => {
+            return Some(
+                el.unchecked_ref::<HtmlInputElement>()
+                    .checked()
+                    .then_some(AttrValue::True),
+            );
+        }
+        _ => {}
+    }
+    match el.get_attribute(name) {
+        None => serializer
+            .attribute(tag, name, Some(String::new()))
+            .map(|_| None),
+        value => serializer.attribute(tag, name, value).map(Some),
+    }
+}
+
+/// One serializer per document the batch touches (base URL and rootId differ per document).
+struct Serializers<'a> {
+    options: &'a SerializeOptions<'a>,
+    top: Document,
+    all: Vec<(Document, Serializer<'a>)>,
+}
+
+impl<'a> Serializers<'a> {
+    fn new(options: &'a SerializeOptions<'a>, top: &Document) -> Self {
+        Serializers {
+            options,
+            top: top.clone(),
+            all: Vec::new(),
+        }
+    }
+
+    fn for_node(&mut self, node: &Node, mirror: &Mirror) -> &mut Serializer<'a> {
+        let document = node.owner_document().unwrap_or_else(|| self.top.clone());
+        let index = match self.all.iter().position(|(d, _)| *d == document) {
+            Some(i) => i,
+            None => {
+                let root_id = if document == self.top {
+                    None
+                } else {
+                    mirror.id_of(&document)
+                };
+                let mut serializer = Serializer::new(self.options, &document, root_id);
+                serializer.read_scroll = false;
+                self.all.push((document, serializer));
+                self.all.len() - 1
+            }
+        };
+        &mut self.all[index].1
+    }
+
+    /// Writes `root` and everything under it as flat add entries: each node after its parent,
+    /// children from last to first so each `nextId` is already known.
+    fn add_subtree(
+        &mut self,
+        root: &Node,
+        mirror: &mut Mirror,
+        added: &Set,
+        out: &mut MutationWriter,
+    ) {
+        let Some(parent) = dom::parent_node(root) else {
+            return;
+        };
+        let Some((parent_id, _)) = replay_parent(&parent, mirror) else {
+            return;
+        };
+        let next_id = next_recorded_sibling(root, mirror, added).and_then(|n| mirror.id_of(&n));
+        let context = ParentContext::of(&parent);
+        let serializer = self.for_node(root, mirror);
+
+        struct Frame {
+            parent_id: u32,
+            cursor: Option<Node>,
+            next_id: Option<u32>,
+            context: ParentContext,
+        }
+        let mut stack = vec![Frame {
+            parent_id,
+            cursor: Some(root.clone()),
+            next_id,
+            context,
+        }];
+        let mut first = true;
+        while let Some(frame) = stack.last_mut() {
+            let Some(node) = frame.cursor.take() else {
+                stack.pop();
+                continue;
+            };
+            // The root's own siblings are not part of this subtree.
+            frame.cursor = if first {
+                None
+            } else {
+                dom::previous_sibling(&node)
+            };
+            first = false;
+            let (parent_id, next_id, context) = (frame.parent_id, frame.next_id, frame.context);
+            let Some((meta, described)) = serializer.describe(&node, context, mirror) else {
+                continue;
+            };
+            frame.next_id = Some(meta.id);
+            let adds = out.adds();
+            adds.begin_add(parent_id, next_id);
+            match described {
+                Described::Element {
+                    tag,
+                    attributes,
+                    flags,
+                    children,
+                } => {
+                    adds.open_element(meta, &tag, &attributes, flags);
+                    adds.close();
+                    adds.end_add();
+                    if tag == "iframe" {
+                        serializer.note_frame(node.unchecked_ref(), meta.id);
+                    }
+                    if let Some(shadow) = &children.shadow {
+                        let context = ParentContext {
+                            in_shadow: true,
+                            ..children.context
+                        };
+                        stack.push(Frame {
+                            parent_id: meta.id,
+                            cursor: dom::last_child(shadow),
+                            next_id: None,
+                            context,
+                        });
+                    }
+                    if children.record {
+                        stack.push(Frame {
+                            parent_id: meta.id,
+                            cursor: dom::last_child(&node),
+                            next_id: None,
+                            context: children.context,
+                        });
+                    }
+                }
+                Described::Text(text) => {
+                    adds.text(meta, &text);
+                    adds.end_add();
+                }
+                Described::Comment(text) => {
+                    adds.comment(meta, &text);
+                    adds.end_add();
+                }
+                Described::Cdata => {
+                    adds.cdata(meta);
+                    adds.end_add();
+                }
+                Described::Doctype {
+                    name,
+                    public_id,
+                    system_id,
+                } => {
+                    adds.doctype(meta, &name, &public_id, &system_id);
+                    adds.end_add();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,508 @@
+//! Browser tests of mutation recording. Each test applies the emitted events the way rrweb's
+//! Replayer does (removes, then adds, then texts, then attributes; an add's parent and nextId
+//! must already be known, nothing may be queued) to a model tree, and compares the model with
+//! the live DOM after every batch.
+#![cfg(target_arch = "wasm32")]
+
+use serde_json::Value;
+use std::collections::HashMap;
+use tapedeck::web::{record, RecordOptions, Recorder};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn js(code: &str) -> JsValue {
+    js_sys::Function::new_no_args(code)
+        .call0(&JsValue::NULL)
+        .unwrap()
+}
+
+fn fixture(html: &str) {
+    let doc = document();
+    let container = doc.get_element_by_id("fixture").unwrap_or_else(|| {
+        let div = doc.create_element("div").unwrap();
+        div.set_id("fixture");
+        doc.body().unwrap().append_child(&div).unwrap();
+        div
+    });
+    container.set_inner_html(html);
+}
+
+/// Lets pending MutationObserver callbacks (microtasks) and iframe loads run.
+async fn settle(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
+struct Sink {
+    events: js_sys::Array,
+    recorder: Recorder,
+}
+
+impl Sink {
+    fn start() -> Sink {
+        let events = js_sys::Array::new();
+        let push = js_sys::Function::new_with_args("e", "this.push(e)").bind0(&events);
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"emit".into(), &push).unwrap();
+        let recorder = record(options.unchecked_into::<RecordOptions>()).unwrap();
+        Sink { events, recorder }
+    }
+
+    fn events(&self) -> Vec<Value> {
+        let text = js_sys::JSON::stringify(&self.events)
+            .unwrap()
+            .as_string()
+            .unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn json(&self) -> String {
+        js_sys::JSON::stringify(&self.events)
+            .unwrap()
+            .as_string()
+            .unwrap()
+    }
+}
+
+#[derive(Debug, Clone)]
+struct ModelNode {
+    node: Value,
+    children: Vec<u64>,
+    shadow: Vec<u64>,
+}
+
+/// The replay's view of the page, rebuilt from events with the Replayer's rules.
+#[derive(Default)]
+struct Model {
+    nodes: HashMap<u64, ModelNode>,
+}
+
+impl Model {
+    fn from_events(events: &[Value]) -> Model {
+        let mut model = Model::default();
+        for event in events {
+            model.apply(event);
+        }
+        model
+    }
+
+    fn insert_tree(&mut self, node: &Value) {
+        let mut stack = vec![node.clone()];
+        while let Some(n) = stack.pop() {
+            let id = n["id"].as_u64().unwrap();
+            let mut children = Vec::new();
+            let mut shadow = Vec::new();
+            for c in n["childNodes"].as_array().cloned().unwrap_or_default() {
+                let cid = c["id"].as_u64().unwrap();
+                if c["isShadow"] == true {
+                    shadow.push(cid)
+                } else {
+                    children.push(cid)
+                }
+                stack.push(c);
+            }
+            let mut bare = n.clone();
+            bare["childNodes"] = Value::Array(vec![]);
+            self.nodes.insert(
+                id,
+                ModelNode {
+                    node: bare,
+                    children,
+                    shadow,
+                },
+            );
+        }
+    }
+
+    fn remove_tree(&mut self, id: u64) {
+        let mut stack = vec![id];
+        while let Some(id) = stack.pop() {
+            if let Some(n) = self.nodes.remove(&id) {
+                stack.extend(n.children);
+                stack.extend(n.shadow);
+            }
+        }
+    }
+
+    fn apply(&mut self, event: &Value) {
+        match event["type"].as_u64().unwrap() {
+            2 => {
+                self.nodes.clear();
+                self.insert_tree(&event["data"]["node"]);
+            }
+            3 if event["data"]["source"] == 0 => self.apply_mutation(&event["data"]),
+            _ => {}
+        }
+    }
+
+    fn apply_mutation(&mut self, data: &Value) {
+        for r in data["removes"].as_array().unwrap() {
+            let (parent, id) = (r["parentId"].as_u64().unwrap(), r["id"].as_u64().unwrap());
+            let p = self
+                .nodes
+                .get_mut(&parent)
+                .unwrap_or_else(|| panic!("remove: unknown parent {parent}"));
+            let list = if r["isShadow"] == true {
+                &mut p.shadow
+            } else {
+                &mut p.children
+            };
+            let before = list.len();
+            list.retain(|c| *c != id);
+            assert_eq!(
+                list.len() + 1,
+                before,
+                "remove: {id} is not a child of {parent}"
+            );
+            self.remove_tree(id);
+        }
+        if data["isAttachIframe"] == true {
+            let add = &data["adds"][0];
+            let parent = add["parentId"].as_u64().unwrap();
+            assert!(
+                self.nodes.contains_key(&parent),
+                "attach: unknown iframe {parent}"
+            );
+            self.insert_tree(&add["node"]);
+            let doc = add["node"]["id"].as_u64().unwrap();
+            self.nodes.get_mut(&parent).unwrap().children = vec![doc];
+            return;
+        }
+        for add in data["adds"].as_array().unwrap() {
+            let parent = add["parentId"].as_u64().unwrap();
+            let node = &add["node"];
+            assert_eq!(
+                node["childNodes"].as_array().map(|c| c.len()).unwrap_or(0),
+                0,
+                "adds are flat"
+            );
+            let id = node["id"].as_u64().unwrap();
+            assert!(!self.nodes.contains_key(&id), "add: id {id} reused");
+            assert!(
+                self.nodes.contains_key(&parent),
+                "add {id}: unknown parent {parent} (would be queued)"
+            );
+            self.insert_tree(node);
+            let p = self.nodes.get_mut(&parent).unwrap();
+            let list = if node["isShadow"] == true {
+                &mut p.shadow
+            } else {
+                &mut p.children
+            };
+            match add["nextId"].as_u64() {
+                None => list.push(id),
+                Some(next) => {
+                    let at = list.iter().position(|c| *c == next).unwrap_or_else(|| {
+                        panic!("add {id}: nextId {next} is not a known child of {parent} (would be queued)")
+                    });
+                    list.insert(at, id);
+                }
+            }
+        }
+        for t in data["texts"].as_array().unwrap() {
+            let id = t["id"].as_u64().unwrap();
+            let n = self
+                .nodes
+                .get_mut(&id)
+                .unwrap_or_else(|| panic!("text: unknown {id}"));
+            n.node["textContent"] = t["value"].clone();
+        }
+        for a in data["attributes"].as_array().unwrap() {
+            let id = a["id"].as_u64().unwrap();
+            let n = self
+                .nodes
+                .get_mut(&id)
+                .unwrap_or_else(|| panic!("attribute: unknown {id}"));
+            for (k, v) in a["attributes"].as_object().unwrap() {
+                if v.is_null() {
+                    n.node["attributes"].as_object_mut().unwrap().remove(k);
+                } else {
+                    n.node["attributes"][k] = v.clone();
+                }
+            }
+        }
+    }
+
+    fn find(&self, attr: &str, value: &str) -> u64 {
+        *self
+            .nodes
+            .iter()
+            .find(|(_, n)| n.node["attributes"][attr] == value)
+            .unwrap_or_else(|| panic!("no node with {attr}={value} in the model"))
+            .0
+    }
+
+    /// Markup of the subtree, in the same form as `render_dom` gives for the page.
+    fn render(&self, id: u64) -> String {
+        let mut out = String::new();
+        self.render_into(id, &mut out);
+        out
+    }
+
+    fn render_into(&self, id: u64, out: &mut String) {
+        let n = &self.nodes[&id];
+        match n.node["type"].as_u64().unwrap() {
+            2 => {
+                let tag = n.node["tagName"].as_str().unwrap();
+                out.push('<');
+                out.push_str(tag);
+                let mut attrs: Vec<_> = n.node["attributes"].as_object().unwrap().iter().collect();
+                attrs.sort_by(|a, b| a.0.cmp(b.0));
+                for (k, v) in attrs {
+                    out.push_str(&format!(
+                        " {k}={}",
+                        v.as_str()
+                            .map(String::from)
+                            .unwrap_or_else(|| v.to_string())
+                    ));
+                }
+                out.push('>');
+                if !n.shadow.is_empty() {
+                    out.push_str("#shadow(");
+                    for c in &n.shadow {
+                        self.render_into(*c, out);
+                    }
+                    out.push(')');
+                }
+                for c in &n.children {
+                    self.render_into(*c, out);
+                }
+                out.push_str(&format!("</{tag}>"));
+            }
+            3 => out.push_str(n.node["textContent"].as_str().unwrap()),
+            5 => out.push_str(&format!(
+                "<!--{}-->",
+                n.node["textContent"].as_str().unwrap()
+            )),
+            _ => {}
+        }
+    }
+}
+
+/// The live DOM in the model's markup form (attributes sorted, open shadow roots first).
+fn render_dom(id: &str) -> String {
+    let f = js_sys::Function::new_with_args(
+        "id",
+        r#"const walk = (n) => {
+            if (n.nodeType === 3) return n.data;
+            if (n.nodeType === 8) return '<!--' + n.data + '-->';
+            if (n.nodeType !== 1) return '';
+            const tag = n.tagName.toLowerCase();
+            const attrs = Array.from(n.attributes).map(a => [a.name, a.value]).sort((a, b) => a[0] < b[0] ? -1 : 1);
+            let s = '<' + tag + attrs.map(([k, v]) => ' ' + k + '=' + v).join('') + '>';
+            if (n.shadowRoot) s += '#shadow(' + Array.from(n.shadowRoot.childNodes).map(walk).join('') + ')';
+            return s + Array.from(n.childNodes).map(walk).join('') + '</' + tag + '>';
+        };
+        return walk(document.getElementById(id));"#,
+    );
+    f.call1(&JsValue::NULL, &id.into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+fn assert_replays(sink: &Sink, root: &str) {
+    let events = sink.events();
+    let model = Model::from_events(&events);
+    assert_eq!(
+        model.render(model.find("id", root)),
+        render_dom(root),
+        "replayed model differs from the page"
+    );
+}
+
+fn mutation_events(events: &[Value]) -> Vec<&Value> {
+    events
+        .iter()
+        .filter(|e| e["type"] == 3 && e["data"]["source"] == 0)
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn moves_adds_removes_texts_and_attributes_replay_exactly() {
+    fixture(
+        r#"<div id="root"><div id="a"><p id="p1">one</p><p id="p2">two</p><!--c--></div><div id="b"></div><ul id="list"></ul></div>"#,
+    );
+    let mut sink = Sink::start();
+    js("const a = document.getElementById('a'), b = document.getElementById('b');
+        b.appendChild(document.getElementById('p1'));
+        const temp = document.createElement('span'); temp.textContent = 'temp'; a.append(temp); temp.remove();
+        document.getElementById('p2').firstChild.data = 'TWO';
+        document.getElementById('p2').firstChild.data = 'TWO!';
+        a.setAttribute('class', 'c1'); a.setAttribute('class', 'c2');
+        a.setAttribute('data-x', '1'); a.removeAttribute('data-x');
+        const list = document.getElementById('list');
+        for (let i = 0; i < 5; i++) { const li = document.createElement('li'); li.innerHTML = '<b>' + i + '</b> item'; list.prepend(li); }
+        list.insertBefore(list.lastChild, list.firstChild);");
+    settle(0).await;
+    let events = sink.events();
+    let batches = mutation_events(&events);
+    assert_eq!(batches.len(), 1, "one observer callback, one event");
+    let data = &batches[0]["data"];
+    assert_eq!(data["texts"].as_array().unwrap().len(), 1, "last text wins");
+    assert_eq!(data["texts"][0]["value"], "TWO!");
+    assert_eq!(
+        data["attributes"][0]["attributes"],
+        serde_json::json!({"class": "c2"})
+    );
+    assert!(
+        !sink.json().contains("temp"),
+        "a node added and removed in one batch is dropped"
+    );
+    assert_replays(&sink, "root");
+
+    // A later batch: move a subtree back, remove, re-add a node removed in an earlier batch.
+    js(
+        "const a = document.getElementById('a'), p1 = document.getElementById('p1');
+        a.insertBefore(p1, a.firstChild);
+        window.__removed = document.getElementById('list').firstChild; window.__removed.remove();",
+    );
+    settle(0).await;
+    assert_replays(&sink, "root");
+    js("document.getElementById('b').append(window.__removed); window.__removed.firstChild.textContent = 'back';");
+    settle(0).await;
+    assert_replays(&sink, "root");
+    sink.recorder.stop();
+}
+
+#[wasm_bindgen_test]
+async fn removed_nodes_get_new_ids_when_they_come_back() {
+    fixture(r#"<div id="root"><section id="s"><i>x</i></section></div>"#);
+    let sink = Sink::start();
+    js("window.__s = document.getElementById('s'); window.__s.remove();");
+    settle(0).await;
+    js("document.getElementById('root').append(window.__s);");
+    settle(0).await;
+    let events = sink.events();
+    let batches = mutation_events(&events);
+    let removed_id = batches[0]["data"]["removes"][0]["id"].as_u64().unwrap();
+    let readded_id = batches[1]["data"]["adds"][0]["node"]["id"]
+        .as_u64()
+        .unwrap();
+    assert!(readded_id > removed_id, "ids are never reused");
+    // Changes to a detached node are not sent: the replay does not have it.
+    js("const d = document.createElement('div'); document.getElementById('root').append(d); d.remove(); d.setAttribute('x', '1');
+        window.__s.remove(); window.__s.setAttribute('data-after-removal', '1');");
+    settle(0).await;
+    assert!(!sink.json().contains("data-after-removal"));
+    assert_replays(&sink, "root");
+}
+
+#[wasm_bindgen_test]
+async fn nested_appends_and_reverse_order_inserts_need_no_queueing() {
+    fixture(r#"<div id="root"><i id="tail">existing last child</i></div>"#);
+    let sink = Sink::start();
+    js("let n = document.getElementById('root');
+        for (let i = 0; i < 200; i++) { const c = document.createElement('div'); c.className = 'l' + i; n.appendChild(c); n = c; }
+        const r = document.getElementById('root');
+        const box = document.createElement('p'); r.append(box);
+        for (let i = 0; i < 50; i++) { const s = document.createElement('span'); s.textContent = i; box.insertBefore(s, box.firstChild); }
+        for (let i = 0; i < 50; i++) { const s = document.createElement('em'); s.textContent = i; r.insertBefore(s, box); }
+        const tail = document.getElementById('tail');
+        for (let i = 0; i < 5; i++) { const s = document.createElement('u'); s.textContent = i; r.insertBefore(s, tail); }");
+    settle(0).await;
+    assert_replays(&sink, "root");
+}
+
+#[wasm_bindgen_test]
+async fn shadow_roots_existing_and_attached_later_are_observed() {
+    fixture(r#"<div id="root"><div id="host"></div><div id="late"></div></div>"#);
+    js("document.getElementById('host').attachShadow({mode: 'open'}).innerHTML = '<p>a</p>';");
+    let sink = Sink::start();
+    js("const s = document.getElementById('host').shadowRoot; s.append(document.createElement('hr')); s.firstChild.textContent = 'A';
+        const late = document.getElementById('late').attachShadow({mode: 'open'}); late.innerHTML = '<b>later</b>';");
+    settle(0).await;
+    let events = sink.events();
+    let adds: Vec<&Value> = mutation_events(&events)
+        .iter()
+        .flat_map(|e| e["data"]["adds"].as_array().unwrap())
+        .collect();
+    assert!(adds
+        .iter()
+        .any(|a| a["node"]["tagName"] == "hr" && a["node"]["isShadow"] == true));
+    assert!(adds
+        .iter()
+        .any(|a| a["node"]["tagName"] == "b" && a["node"]["isShadow"] == true));
+    assert_replays(&sink, "root");
+    js("document.getElementById('host').shadowRoot.lastChild.remove();");
+    settle(0).await;
+    let events = sink.events();
+    let last = mutation_events(&events).last().unwrap()["data"].clone();
+    assert_eq!(last["removes"][0]["isShadow"], true);
+    assert_replays(&sink, "root");
+}
+
+#[wasm_bindgen_test]
+async fn iframes_added_later_are_attached_and_observed() {
+    fixture(r#"<div id="root"></div>"#);
+    let sink = Sink::start();
+    js("const f = document.createElement('iframe'); f.id = 'late-frame'; f.srcdoc = '<p id=inner>inside</p>';
+        document.getElementById('root').append(f);");
+    // Until the frame has loaded there is nothing to attach.
+    for _ in 0..50 {
+        settle(20).await;
+        if sink.json().contains("inside") {
+            break;
+        }
+    }
+    let events = sink.events();
+    let attach = events
+        .iter().rev()
+        .find(|e| e["data"]["isAttachIframe"] == true)
+        .expect("iframe document attached");
+    let doc_id = attach["data"]["adds"][0]["node"]["id"].as_u64().unwrap();
+    js("document.getElementById('late-frame').contentDocument.getElementById('inner').firstChild.data = 'changed inside';");
+    settle(0).await;
+    let events = sink.events();
+    let last = &mutation_events(&events).last().unwrap()["data"];
+    assert_eq!(last["texts"][0]["value"], "changed inside");
+    let model = Model::from_events(&events);
+    let text_id = last["texts"][0]["id"].as_u64().unwrap();
+    assert_eq!(model.nodes[&text_id].node["rootId"].as_u64(), Some(doc_id));
+}
+
+#[wasm_bindgen_test]
+async fn form_values_in_mutations_are_masked() {
+    fixture(r#"<div id="root"><input id="i"></div>"#);
+    let sink = Sink::start();
+    js("document.getElementById('i').setAttribute('value', 'attr-secret');
+        const t = document.createElement('textarea'); t.textContent = 'area-secret'; document.getElementById('root').append(t);
+        const i2 = document.createElement('input'); i2.value = 'prop-secret'; document.getElementById('root').append(i2);");
+    settle(0).await;
+    let json = sink.json();
+    for secret in ["attr-secret", "area-secret", "prop-secret"] {
+        assert!(!json.contains(secret), "{secret} leaked through a mutation");
+    }
+    let events = sink.events();
+    let data = &mutation_events(&events)[0]["data"];
+    assert_eq!(data["attributes"][0]["attributes"]["value"], "***********");
+}
+
+#[wasm_bindgen_test]
+async fn style_text_changes_and_checkouts() {
+    fixture(r#"<div id="root"><style id="st">.x{color:red}</style><p class="x">t</p></div>"#);
+    let mut sink = Sink::start();
+    js("document.getElementById('st').textContent = '.x{color:blue}';");
+    settle(0).await;
+    let events = sink.events();
+    let adds = &mutation_events(&events)[0]["data"]["adds"];
+    assert_eq!(adds[0]["node"]["textContent"], ".x{color:blue}");
+    sink.recorder.take_full_snapshot();
+    js("document.querySelector('#root p').textContent = 'after checkout';");
+    settle(0).await;
+    let events = sink.events();
+    let model = Model::from_events(&events);
+    let p = model.find("class", "x");
+    assert_eq!(model.render(p), "<p class=x>after checkout</p>");
+    sink.recorder.stop();
+    let before = sink.events().len();
+    js("document.querySelector('#root p').textContent = 'after stop';");
+    settle(0).await;
+    assert_eq!(sink.events().len(), before, "nothing after stop()");
+}
