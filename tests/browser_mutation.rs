@@ -453,7 +453,8 @@ async fn iframes_added_later_are_attached_and_observed() {
     }
     let events = sink.events();
     let attach = events
-        .iter().rev()
+        .iter()
+        .rev()
         .find(|e| e["data"]["isAttachIframe"] == true)
         .expect("iframe document attached");
     let doc_id = attach["data"]["adds"][0]["node"]["id"].as_u64().unwrap();
@@ -505,4 +506,63 @@ async fn style_text_changes_and_checkouts() {
     js("document.querySelector('#root p').textContent = 'after stop';");
     settle(0).await;
     assert_eq!(sink.events().len(), before, "nothing after stop()");
+}
+
+fn start_with(extra: &[(&str, JsValue)]) -> (js_sys::Array, js_sys::Array, Recorder) {
+    let events = js_sys::Array::new();
+    let checkouts = js_sys::Array::new();
+    let push = js_sys::Function::new_with_args("e, c", "this[0].push(e); this[1].push(!!c)")
+        .bind0(&js_sys::Array::of2(&events, &checkouts));
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"emit".into(), &push).unwrap();
+    for (k, v) in extra {
+        js_sys::Reflect::set(&options, &(*k).into(), v).unwrap();
+    }
+    let recorder = record(options.unchecked_into::<RecordOptions>()).unwrap();
+    (events, checkouts, recorder)
+}
+
+fn types(events: &js_sys::Array) -> Vec<u64> {
+    events
+        .iter()
+        .map(|e| {
+            js_sys::Reflect::get(&e, &"type".into())
+                .unwrap()
+                .as_f64()
+                .unwrap() as u64
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn checkout_every_nth_event_takes_a_new_full_snapshot() {
+    fixture(r#"<div id="root"><p id="t">0</p></div>"#);
+    let (events, checkouts, mut recorder) = start_with(&[("checkoutEveryNth", JsValue::from(2))]);
+    for i in 1..=5 {
+        js(&format!(
+            "document.getElementById('t').firstChild.data = '{i}';"
+        ));
+        settle(0).await;
+    }
+    assert_eq!(types(&events), [4, 2, 3, 3, 4, 2, 3, 3, 4, 2, 3]);
+    let flags: Vec<bool> = checkouts.iter().map(|c| c.as_bool().unwrap()).collect();
+    assert_eq!(
+        flags,
+        [false, false, false, false, true, true, false, false, true, true, false]
+    );
+    recorder.stop();
+}
+
+#[wasm_bindgen_test]
+async fn checkout_every_n_ms_takes_a_new_full_snapshot_on_the_next_event() {
+    fixture(r#"<div id="root"><p id="t">0</p></div>"#);
+    let (events, _, mut recorder) = start_with(&[("checkoutEveryNms", JsValue::from(50))]);
+    js("document.getElementById('t').firstChild.data = 'a';");
+    settle(0).await;
+    assert_eq!(types(&events), [4, 2, 3]);
+    settle(80).await;
+    js("document.getElementById('t').firstChild.data = 'b';");
+    settle(0).await;
+    assert_eq!(types(&events), [4, 2, 3, 3, 4, 2]);
+    recorder.stop();
 }
