@@ -3,6 +3,7 @@
 //! The web layer turns the JS options object into a [`Value`] tree (functions become opaque
 //! [`FnRef`]s); everything here is pure so every error message is tested on the host.
 
+use crate::privacy::{MaskInputOptions, Preset, PrivacyConfig, MASKABLE_INPUT_KINDS};
 use std::fmt;
 
 /// An option value as the page passed it. `undefined` and `null` are both `Null`: an option
@@ -46,6 +47,13 @@ pub struct Config {
     pub snapshot: SnapshotConfig,
     pub sampling: SamplingConfig,
     pub checkout: CheckoutConfig,
+    pub privacy: PrivacyConfig,
+    /// `maskInputFn(text, element)`: replaces the default `*` masking of input values.
+    pub mask_input_fn: Option<FnRef>,
+    /// `maskTextFn(text, element)`: replaces the default `*` masking of page text.
+    pub mask_text_fn: Option<FnRef>,
+    /// Record nothing when the browser signals Do Not Track or Global Privacy Control.
+    pub respect_do_not_track: bool,
 }
 
 /// Default mouse/touch move sampling interval, as rrweb's `sampling.mousemove`.
@@ -117,11 +125,22 @@ impl Default for SnapshotConfig {
 
 /// Every top-level option name, for "did you mean" hints and for the docs.
 pub const OPTION_NAMES: &[&str] = &[
+    "blockClass",
+    "blockSelector",
     "checkoutEveryNms",
     "checkoutEveryNth",
     "emit",
+    "ignoreClass",
     "inlineStylesheet",
+    "maskInputFn",
+    "maskInputOptions",
+    "maskTextClass",
+    "maskTextFn",
+    "maskTextSelector",
+    "privacy",
+    "respectDoNotTrack",
     "sampling",
+    "unmaskTextSelector",
 ];
 
 /// Every `sampling` member name.
@@ -201,6 +220,10 @@ impl Config {
         let mut snapshot = SnapshotConfig::default();
         let mut sampling = SamplingConfig::default();
         let mut checkout = CheckoutConfig::default();
+        let mut privacy = PrivacyConfig::default();
+        let mut mask_input_fn = None;
+        let mut mask_text_fn = None;
+        let mut respect_do_not_track = false;
         for (name, value) in members {
             if *value == Value::Null {
                 continue;
@@ -217,6 +240,30 @@ impl Config {
                     checkout.every_nth =
                         Some(positive_int(name, value, "a whole number of events > 0")?)
                 }
+                "privacy" => {
+                    privacy.preset = match value {
+                        Value::String(s) if s == "strict" => Preset::Strict,
+                        Value::String(s) if s == "balanced" => Preset::Balanced,
+                        Value::String(s) if s == "relaxed" => Preset::Relaxed,
+                        other => {
+                            return Err(wrong(
+                                name,
+                                "\"strict\", \"balanced\" or \"relaxed\"",
+                                other,
+                            ))
+                        }
+                    }
+                }
+                "maskTextClass" => privacy.mask_text_class = class_name(name, value)?,
+                "blockClass" => privacy.block_class = class_name(name, value)?,
+                "ignoreClass" => privacy.ignore_class = class_name(name, value)?,
+                "maskTextSelector" => privacy.mask_text_selector = Some(selector(name, value)?),
+                "unmaskTextSelector" => privacy.unmask_text_selector = Some(selector(name, value)?),
+                "blockSelector" => privacy.block_selector = Some(selector(name, value)?),
+                "maskInputOptions" => privacy.mask_input_options = parse_mask_input_options(value)?,
+                "maskInputFn" => mask_input_fn = Some(function(name, value)?),
+                "maskTextFn" => mask_text_fn = Some(function(name, value)?),
+                "respectDoNotTrack" => respect_do_not_track = boolean(name, value)?,
                 _ => return Err(unknown(name, "", OPTION_NAMES)),
             }
         }
@@ -229,6 +276,10 @@ impl Config {
             snapshot,
             sampling,
             checkout,
+            privacy,
+            mask_input_fn,
+            mask_text_fn,
+            respect_do_not_track,
         })
     }
 }
@@ -277,6 +328,48 @@ fn parse_sampling(value: &Value) -> Result<SamplingConfig, ConfigError> {
         }
     }
     Ok(sampling)
+}
+
+fn class_name(option: &str, value: &Value) -> Result<String, ConfigError> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() && !s.contains(char::is_whitespace) => {
+            Ok(s.clone())
+        }
+        other => Err(wrong(option, "a single class name", other)),
+    }
+}
+
+/// A non-empty CSS selector; the web layer checks it parses before recording starts.
+fn selector(option: &str, value: &Value) -> Result<String, ConfigError> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Ok(s.clone()),
+        other => Err(wrong(option, "a CSS selector string", other)),
+    }
+}
+
+fn parse_mask_input_options(value: &Value) -> Result<MaskInputOptions, ConfigError> {
+    let Value::Object(members) = value else {
+        return Err(wrong(
+            "maskInputOptions",
+            "an object such as { text: true, email: true }",
+            value,
+        ));
+    };
+    let mut options = MaskInputOptions::default();
+    for (name, value) in members {
+        if *value == Value::Null {
+            continue;
+        }
+        // A misspelt type must not silently leave a field unmasked.
+        let Some(kind) = MASKABLE_INPUT_KINDS.iter().find(|k| **k == name) else {
+            return Err(unknown(name, "maskInputOptions.", MASKABLE_INPUT_KINDS));
+        };
+        let path = format!("maskInputOptions.{name}");
+        options
+            .by_type
+            .push((kind.to_string(), boolean(&path, value)?));
+    }
+    Ok(options)
 }
 
 fn unknown(name: &str, prefix: &str, known: &'static [&'static str]) -> ConfigError {
@@ -418,7 +511,7 @@ mod tests {
         );
         assert_eq!(
             err(obj(vec![("colour", Value::Bool(true))])),
-            "tapedeck: unknown option `colour` (known options: checkoutEveryNms, checkoutEveryNth, emit, inlineStylesheet, sampling)"
+            "tapedeck: unknown option `colour` (known options: blockClass, blockSelector, checkoutEveryNms, checkoutEveryNth, emit, ignoreClass, inlineStylesheet, maskInputFn, maskInputOptions, maskTextClass, maskTextFn, maskTextSelector, privacy, respectDoNotTrack, sampling, unmaskTextSelector)"
         );
     }
 
@@ -529,6 +622,85 @@ mod tests {
         assert_eq!(
             err(obj(vec![])),
             "tapedeck: option `emit` is required: a function(event) that receives every recorded event"
+        );
+    }
+
+    #[test]
+    fn privacy_options() {
+        let c = Config::parse(&with_emit(vec![])).unwrap();
+        assert_eq!(c.privacy, PrivacyConfig::default());
+        assert_eq!(c.privacy.preset, Preset::Balanced);
+        assert!(!c.respect_do_not_track);
+        let c = Config::parse(&with_emit(vec![
+            ("privacy", Value::String("relaxed".into())),
+            ("maskTextClass", Value::String("private".into())),
+            ("blockClass", Value::String("nope".into())),
+            ("ignoreClass", Value::String("skip".into())),
+            ("maskTextSelector", Value::String(".a, .b".into())),
+            ("unmaskTextSelector", Value::String(".c".into())),
+            ("blockSelector", Value::String("#ad".into())),
+            (
+                "maskInputOptions",
+                obj(vec![
+                    ("email", Value::Bool(true)),
+                    ("text", Value::Bool(false)),
+                ]),
+            ),
+            ("maskInputFn", Value::Function(FnRef(1))),
+            ("maskTextFn", Value::Function(FnRef(2))),
+            ("respectDoNotTrack", Value::Bool(true)),
+        ]))
+        .unwrap();
+        assert_eq!(c.privacy.preset, Preset::Relaxed);
+        assert_eq!(c.privacy.mask_text_class, "private");
+        assert_eq!(c.privacy.block_class, "nope");
+        assert_eq!(c.privacy.ignore_class, "skip");
+        assert_eq!(c.privacy.mask_text_selector.as_deref(), Some(".a, .b"));
+        assert_eq!(c.privacy.unmask_text_selector.as_deref(), Some(".c"));
+        assert_eq!(c.privacy.block_selector.as_deref(), Some("#ad"));
+        assert_eq!(
+            c.privacy.mask_input_options.by_type,
+            vec![("email".to_string(), true), ("text".to_string(), false)]
+        );
+        assert_eq!(
+            (c.mask_input_fn, c.mask_text_fn),
+            (Some(FnRef(1)), Some(FnRef(2)))
+        );
+        assert!(c.respect_do_not_track);
+    }
+
+    #[test]
+    fn privacy_option_errors() {
+        let e = |members| Config::parse(&with_emit(members)).unwrap_err().to_string();
+        assert_eq!(
+            e(vec![("privacy", Value::String("paranoid".into()))]),
+            "tapedeck: option `privacy` expects \"strict\", \"balanced\" or \"relaxed\", got a string"
+        );
+        assert_eq!(
+            e(vec![(
+                "maskInputOptions",
+                obj(vec![("emial", Value::Bool(true))])
+            )]),
+            "tapedeck: unknown option `maskInputOptions.emial` (did you mean `email`?)"
+        );
+        assert_eq!(
+            e(vec![(
+                "maskInputOptions",
+                obj(vec![("email", Value::String("yes".into()))])
+            )]),
+            "tapedeck: option `maskInputOptions.email` expects true or false, got a string"
+        );
+        assert_eq!(
+            e(vec![("blockClass", Value::String("a b".into()))]),
+            "tapedeck: option `blockClass` expects a single class name, got a string"
+        );
+        assert_eq!(
+            e(vec![("maskTextSelector", Value::String("  ".into()))]),
+            "tapedeck: option `maskTextSelector` expects a CSS selector string, got a string"
+        );
+        assert_eq!(
+            e(vec![("maskTextFn", Value::Bool(true))]),
+            "tapedeck: option `maskTextFn` expects a function, got a boolean"
         );
     }
 }

@@ -2,8 +2,9 @@
 
 use super::emit::Emitter;
 use super::options::{to_value, FunctionTable};
+use super::privacy::PrivacyGuard;
 use super::recorder::Session;
-use crate::config::Config;
+use crate::config::{Config, FnRef};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -75,21 +76,71 @@ pub fn record(options: RecordOptions) -> Result<Recorder, JsError> {
     let document = window
         .document()
         .ok_or_else(|| JsError::new("tapedeck: record() needs a document"))?;
-    let session = Rc::new(Session::new(window, document, config, Emitter::new(emit)));
+    PrivacyGuard::validate(&config, &document).map_err(|e| JsError::new(&e))?;
+    if config.respect_do_not_track && do_not_track(&window) {
+        return Ok(Recorder {
+            session: None,
+            reason: Some(DO_NOT_TRACK),
+        });
+    }
+    let function = |f: Option<FnRef>| f.and_then(|f| functions.get(f).cloned());
+    let privacy = PrivacyGuard::new(
+        &config,
+        function(config.mask_input_fn),
+        function(config.mask_text_fn),
+    );
+    let session = Rc::new(Session::new(
+        window,
+        document,
+        config,
+        Emitter::new(emit),
+        privacy,
+    ));
     session.start();
     Ok(Recorder {
         session: Some(session),
+        reason: None,
     })
+}
+
+/// Why a recorder records nothing when the visitor asked not to be tracked.
+const DO_NOT_TRACK: &str = "do-not-track";
+
+/// Do Not Track (`navigator.doNotTrack`, or the older `window.doNotTrack`) or Global Privacy
+/// Control (`navigator.globalPrivacyControl`).
+fn do_not_track(window: &web_sys::Window) -> bool {
+    let get = |target: &JsValue, name: &str| {
+        js_sys::Reflect::get(target, &name.into()).unwrap_or(JsValue::UNDEFINED)
+    };
+    let navigator = get(window, "navigator");
+    let dnt = |v: JsValue| v.as_string().is_some_and(|s| s == "1" || s == "yes");
+    dnt(get(&navigator, "doNotTrack"))
+        || dnt(get(window, "doNotTrack"))
+        || get(&navigator, "globalPrivacyControl") == JsValue::TRUE
 }
 
 /// The handle `record()` returns.
 #[wasm_bindgen]
 pub struct Recorder {
     session: Option<Rc<Session>>,
+    /// Set when the recorder records nothing by the page's or the visitor's choice.
+    reason: Option<&'static str>,
 }
 
 #[wasm_bindgen]
 impl Recorder {
+    /// False when nothing is being recorded: stopped, or not started because of `reason`.
+    #[wasm_bindgen(getter)]
+    pub fn recording(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// Why nothing is recorded (`"do-not-track"`), if that is the case.
+    #[wasm_bindgen(getter)]
+    pub fn reason(&self) -> Option<String> {
+        self.reason.map(String::from)
+    }
+
     /// Stops recording. Dropping the session releases every listener, observer and timer.
     pub fn stop(&mut self) {
         self.session = None;

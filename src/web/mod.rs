@@ -9,6 +9,7 @@ mod mirror;
 mod mutation;
 mod options;
 mod patch;
+mod privacy;
 mod recorder;
 mod serialize;
 mod stylesheet;

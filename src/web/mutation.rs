@@ -12,10 +12,12 @@ use super::dom;
 use super::listener::Listener;
 use super::mirror::Mirror;
 use super::patch::Patch;
+use super::privacy::PrivacyGuard;
 use super::recorder::{now, FoundRoots, Part, Session};
 use super::serialize::{Described, ParentContext, SerializeOptions, Serializer};
 use super::walk::Walk;
 use crate::mutation::MutationWriter;
+use crate::privacy::Scope;
 use crate::snapshot::{normalize_tag_name, AttrValue, NodeEncoder};
 use js_sys::{Array, Object, Set};
 use std::cell::RefCell;
@@ -144,8 +146,8 @@ fn attach_frames(session: &Session, mut frames: Vec<(u32, Document)>) {
     let timestamp = now();
     let mut events = Vec::new();
     let mut found = FoundRoots::default();
-    session.with_mirror(|mirror, inputs, config| {
-        let options = serialize_options(session, inputs, config.snapshot.inline_stylesheet);
+    session.with_mirror(|mirror, config| {
+        let options = serialize_options(session, config.snapshot.inline_stylesheet);
         let mut index = 0;
         while index < frames.len() {
             let (iframe_id, document) = (frames[index].0, frames[index].1.clone());
@@ -174,14 +176,10 @@ fn attach_frames(session: &Session, mut frames: Vec<(u32, Document)>) {
     session.watch_roots(&found);
 }
 
-fn serialize_options<'a>(
-    session: &Session,
-    inputs: &'a crate::privacy::InputPolicy,
-    inline_stylesheet: bool,
-) -> SerializeOptions<'a> {
+fn serialize_options(session: &Session, inline_stylesheet: bool) -> SerializeOptions<'_> {
     SerializeOptions {
         inline_stylesheet,
-        inputs,
+        privacy: session.privacy(),
         custom_elements: Some(session.window.custom_elements()),
     }
 }
@@ -189,8 +187,8 @@ fn serialize_options<'a>(
 fn on_records(session: &Session, records: &Array) {
     let timestamp = now();
     let batch = Batch::collect(records);
-    let result = session.with_mirror(|mirror, inputs, config| {
-        let options = serialize_options(session, inputs, config.snapshot.inline_stylesheet);
+    let result = session.with_mirror(|mirror, config| {
+        let options = serialize_options(session, config.snapshot.inline_stylesheet);
         batch.write(mirror, &options, &session.document)
     });
     let Some((json, found)) = result else { return };
@@ -328,7 +326,7 @@ impl Batch {
             |mirror: &Mirror, node: &Node| mirror.id_of(node).is_some_and(|id| id >= first_new_id);
         let mut serializers = Serializers::new(options, top);
         for node in &self.added {
-            if !self.is_pending_root(node, mirror, first_new_id) {
+            if !self.is_pending_root(node, mirror, first_new_id, options.privacy) {
                 continue;
             }
             // Later siblings that are added too go first, so `nextId` always names a known node.
@@ -336,7 +334,7 @@ impl Batch {
             let mut cursor = node.clone();
             while let Some(next) = next_recorded_sibling(&cursor, mirror, &self.added_set) {
                 if mirror.id_of(&next).is_some()
-                    || !self.is_pending_root(&next, mirror, first_new_id)
+                    || !self.is_pending_root(&next, mirror, first_new_id, options.privacy)
                 {
                     break;
                 }
@@ -358,9 +356,16 @@ impl Batch {
             if !dom::is_connected(node) {
                 continue;
             }
-            let role = dom::parent_node(node).map(|p| ParentContext::of(&p).text_role);
+            let Some(parent) = dom::parent_node(node) else {
+                continue;
+            };
+            let privacy = options.privacy;
+            if privacy.is_blocked(&parent) {
+                continue;
+            }
+            let context = ParentContext::of(&parent, privacy);
             let serializer = serializers.for_node(node, mirror);
-            let value = serializer.text(node, role.unwrap_or(ParentContext::TOP.text_role));
+            let value = serializer.text(node, context);
             out.text(id, &value);
         }
         for (element, names) in &self.attributes {
@@ -370,14 +375,27 @@ impl Batch {
             if !dom::is_connected(element) {
                 continue;
             }
+            // A blocked element stays the placeholder it was recorded as.
+            let privacy = options.privacy;
+            if privacy.is_blocked(element) {
+                continue;
+            }
             let tag = normalize_tag_name(&dom::tag_name(element), false);
+            if names
+                .iter()
+                .any(|(name, old)| name == "type" && old.as_deref() == Some("password"))
+            {
+                privacy.remember_password(element);
+            }
+            let scope = privacy.scope_of(element);
             let serializer = serializers.for_node(element, mirror);
             let changed: Vec<(String, Option<AttrValue>)> = names
                 .iter()
                 // Changed and changed back within the batch: nothing to replay.
                 .filter(|(name, old)| element.get_attribute(name) != *old)
                 .filter_map(|(name, _)| {
-                    attribute_change(serializer, element, &tag, name).map(|v| (name.clone(), v))
+                    attribute_change(serializer, element, &tag, name, scope)
+                        .map(|v| (name.clone(), v))
                 })
                 .collect();
             out.attributes(id, &changed);
@@ -391,7 +409,13 @@ impl Batch {
 
     /// A node to add as the root of a subtree: still in the page, not written yet, and under a
     /// parent the replay already has.
-    fn is_pending_root(&self, node: &Node, mirror: &Mirror, first_new_id: u32) -> bool {
+    fn is_pending_root(
+        &self,
+        node: &Node,
+        mirror: &Mirror,
+        first_new_id: u32,
+        privacy: &PrivacyGuard,
+    ) -> bool {
         if !self.added_set.has(node) || mirror.id_of(node).is_some_and(|id| id >= first_new_id) {
             return false;
         }
@@ -401,7 +425,7 @@ impl Batch {
         let Some(parent) = dom::parent_node(node) else {
             return false;
         };
-        if !records_children(&parent) {
+        if !records_children(&parent, privacy) {
             return false;
         }
         replay_parent(&parent, mirror).is_some_and(|(id, _)| id < first_new_id)
@@ -418,14 +442,15 @@ fn replay_parent(parent: &Node, mirror: &Mirror) -> Option<(u32, bool)> {
 }
 
 /// False for elements whose children the snapshot does not record either.
-fn records_children(parent: &Node) -> bool {
+fn records_children(parent: &Node, privacy: &PrivacyGuard) -> bool {
     if dom::node_type(parent) != Node::ELEMENT_NODE {
         return true;
     }
-    !matches!(
-        dom::tag_name(parent.unchecked_ref()).as_str(),
-        "TEXTAREA" | "IFRAME" | "textarea" | "iframe"
-    )
+    !privacy.is_blocked(parent)
+        && !matches!(
+            dom::tag_name(parent.unchecked_ref()).as_str(),
+            "TEXTAREA" | "IFRAME" | "textarea" | "iframe"
+        )
 }
 
 /// The next sibling the replay has or will get in this batch (skipping unrecorded nodes).
@@ -472,20 +497,17 @@ fn attribute_change(
     el: &Element,
     tag: &str,
     name: &str,
+    scope: Scope,
 ) -> Option<Option<AttrValue>> {
     match (tag, name) {
         ("input" | "textarea" | "select", "value") => {
             let value = js_sys::Reflect::get(el, &"value".into())
                 .ok()?
                 .as_string()?;
-            let kind = if tag == "input" {
-                el.unchecked_ref::<HtmlInputElement>().type_()
-            } else {
-                tag.into()
-            };
+            let privacy = serializer.options.privacy;
             return Some(
                 (!value.is_empty())
-                    .then(|| AttrValue::Str(serializer.options.inputs.record_value(&kind, &value))),
+                    .then(|| AttrValue::Str(privacy.input_value(scope, el, tag, &value))),
             );
         }
         ("input", "checked") => {
@@ -499,9 +521,9 @@ fn attribute_change(
     }
     match el.get_attribute(name) {
         None => serializer
-            .attribute(tag, name, Some(String::new()))
+            .attribute(el, tag, name, Some(String::new()), scope)
             .map(|_| None),
-        value => serializer.attribute(tag, name, value).map(Some),
+        value => serializer.attribute(el, tag, name, value, scope).map(Some),
     }
 }
 
@@ -556,7 +578,7 @@ impl<'a> Serializers<'a> {
             return;
         };
         let next_id = next_recorded_sibling(root, mirror, added).and_then(|n| mirror.id_of(&n));
-        let context = ParentContext::of(&parent);
+        let context = ParentContext::of(&parent, self.options.privacy);
         let serializer = self.for_node(root, mirror);
 
         struct Frame {

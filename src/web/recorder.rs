@@ -3,10 +3,10 @@
 use super::emit::Emitter;
 use super::listener::Listener;
 use super::mirror::Mirror;
+use super::privacy::PrivacyGuard;
 use super::serialize::{PendingFrame, SerializeOptions};
 use super::walk::Walk;
 use crate::config::Config;
-use crate::privacy::InputPolicy;
 use crate::protocol::{custom_event, meta_event, Timestamp};
 use crate::snapshot::NodeEncoder;
 use std::cell::{Cell, RefCell};
@@ -42,12 +42,13 @@ pub struct Session {
     parts: RefCell<Vec<Rc<dyn Part>>>,
     /// Incremental events since the last full snapshot, and that snapshot's time.
     since_checkout: Cell<(u32, Timestamp)>,
+    /// The one place masking and blocking are decided, for every path.
+    privacy: PrivacyGuard,
 }
 
 struct State {
     config: Config,
     mirror: Mirror,
-    inputs: InputPolicy,
 }
 
 pub fn now() -> Timestamp {
@@ -62,11 +63,16 @@ pub struct FoundRoots {
 }
 
 impl Session {
-    pub fn new(window: Window, document: Document, config: Config, emitter: Emitter) -> Self {
+    pub fn new(
+        window: Window,
+        document: Document,
+        config: Config,
+        emitter: Emitter,
+        privacy: PrivacyGuard,
+    ) -> Self {
         let state = State {
             config,
             mirror: Mirror::default(),
-            inputs: InputPolicy,
         };
         Session {
             window,
@@ -77,6 +83,7 @@ impl Session {
             early_events: RefCell::new(None),
             parts: RefCell::new(Vec::new()),
             since_checkout: Cell::new((0, 0)),
+            privacy,
         }
     }
 
@@ -132,8 +139,8 @@ impl Session {
         self.state.borrow().config.sampling.clone()
     }
 
-    pub fn inputs(&self) -> InputPolicy {
-        self.state.borrow().inputs
+    pub fn privacy(&self) -> &PrivacyGuard {
+        &self.privacy
     }
 
     /// The id of a node the replay knows, if any.
@@ -142,13 +149,10 @@ impl Session {
     }
 
     /// Runs `f` with the mirror; `None` if it is in use (a re-entrant call from `emit`).
-    pub fn with_mirror<R>(
-        &self,
-        f: impl FnOnce(&mut Mirror, &InputPolicy, &Config) -> R,
-    ) -> Option<R> {
+    pub fn with_mirror<R>(&self, f: impl FnOnce(&mut Mirror, &Config) -> R) -> Option<R> {
         let mut state = self.state.try_borrow_mut().ok()?;
         let state = &mut *state;
-        Some(f(&mut state.mirror, &state.inputs, &state.config))
+        Some(f(&mut state.mirror, &state.config))
     }
 
     /// Emits one incremental event, then takes a checkout snapshot when the configured count
@@ -208,7 +212,7 @@ impl Session {
         let mut events = vec![meta_event(&href, width, height, timestamp)];
         let options = SerializeOptions {
             inline_stylesheet: state.config.snapshot.inline_stylesheet,
-            inputs: &state.inputs,
+            privacy: &self.privacy,
             custom_elements: Some(self.window.custom_elements()),
         };
         let mut walk = Walk::new(

@@ -3,9 +3,10 @@
 
 use super::dom;
 use super::mirror::Mirror;
+use super::privacy::PrivacyGuard;
 use super::recorder::FoundRoots;
 use super::stylesheet;
-use crate::privacy::InputPolicy;
+use crate::privacy::{Privacy, Scope};
 use crate::snapshot::{
     ignore_attribute, normalize_tag_name, transform_attribute, AttrValue, ElementFlags, NodeMeta,
     SCRIPT_PLACEHOLDER,
@@ -37,6 +38,8 @@ pub struct ParentContext {
     pub in_shadow: bool,
     pub in_svg: bool,
     pub text_role: TextRole,
+    /// The privacy rules inherited from the ancestors.
+    pub scope: Scope,
 }
 
 impl ParentContext {
@@ -44,12 +47,18 @@ impl ParentContext {
         in_shadow: false,
         in_svg: false,
         text_role: TextRole::Plain,
+        scope: Scope {
+            text: crate::privacy::TextRule::Inherit,
+            blocked: false,
+            ignored: false,
+        },
     };
 
     /// The context of a child of `parent` (an element, a shadow root or a document) when the
     /// parent was not just described by the walk (a mutation add).
-    pub fn of(parent: &Node) -> ParentContext {
+    pub fn of(parent: &Node, privacy: &PrivacyGuard) -> ParentContext {
         let mut ctx = ParentContext::TOP;
+        ctx.scope = privacy.scope_of_parent(parent);
         match dom::node_type(parent) {
             Node::DOCUMENT_FRAGMENT_NODE => ctx.in_shadow = parent.is_instance_of::<ShadowRoot>(),
             Node::ELEMENT_NODE => {
@@ -72,7 +81,7 @@ impl ParentContext {
 /// Settings the serializer needs from the recorder's config.
 pub struct SerializeOptions<'a> {
     pub inline_stylesheet: bool,
-    pub inputs: &'a InputPolicy,
+    pub privacy: &'a PrivacyGuard,
     pub custom_elements: Option<web_sys::CustomElementRegistry>,
 }
 
@@ -146,7 +155,7 @@ impl<'a> Serializer<'a> {
     ) -> Option<(NodeMeta, Described)> {
         let described = match dom::node_type(node) {
             Node::ELEMENT_NODE => self.element(node.unchecked_ref(), parent),
-            Node::TEXT_NODE => Described::Text(self.text(node, parent.text_role)),
+            Node::TEXT_NODE => Described::Text(self.text(node, parent)),
             Node::COMMENT_NODE => Described::Comment(dom::node_value(node).unwrap_or_default()),
             Node::CDATA_SECTION_NODE => Described::Cdata,
             Node::DOCUMENT_TYPE_NODE => {
@@ -168,16 +177,19 @@ impl<'a> Serializer<'a> {
         Some((meta, described))
     }
 
-    /// A text node's recorded value for its parent's role.
-    pub fn text(&self, node: &Node, role: TextRole) -> String {
-        match role {
+    /// A text node's recorded value for its parent's role and privacy scope.
+    pub fn text(&self, node: &Node, parent: ParentContext) -> String {
+        match parent.text_role {
             TextRole::Script => SCRIPT_PLACEHOLDER.to_string(),
             TextRole::CapturedStyle => String::new(),
             TextRole::Style => crate::url::resolve_css_urls(
                 &self.base_url,
                 &dom::node_value(node).unwrap_or_default(),
             ),
-            TextRole::Plain => dom::node_value(node).unwrap_or_default(),
+            TextRole::Plain => {
+                let text = dom::node_value(node).unwrap_or_default();
+                self.options.privacy.text(parent.scope, &text, node)
+            }
         }
     }
 
@@ -186,7 +198,23 @@ impl<'a> Serializer<'a> {
         let tag = normalize_tag_name(&raw_tag, raw_tag == "FORM");
         let is_svg = raw_tag == "svg"
             || (parent.in_svg && dom::namespace_uri(el).as_deref() == Some(SVG_NAMESPACE));
-        let mut attributes = self.read_attributes(el, &tag);
+        let raw = read_attributes(el);
+        let scope = self.options.privacy.enter(parent.scope, el, &tag, &raw);
+        let flags = ElementFlags {
+            is_svg,
+            is_custom: tag.contains('-') && self.is_defined_custom_element(&tag),
+            is_shadow_host: false,
+        };
+        if scope.blocked {
+            return self.placeholder(el, tag, &raw, flags, parent);
+        }
+        let mut attributes: Vec<(String, AttrValue)> = raw
+            .into_iter()
+            .filter_map(|(name, value)| {
+                let value = self.attribute(el, &tag, &name, Some(value), scope)?;
+                Some((name, value))
+            })
+            .collect();
         let mut text_role = TextRole::Plain;
         let mut record_children = true;
 
@@ -210,21 +238,33 @@ impl<'a> Serializer<'a> {
                     attributes.push(("_cssText".into(), AttrValue::Str(css)));
                 }
             }
-            "input" => self.input_state(el.unchecked_ref(), &mut attributes),
+            "input" => {
+                let input: &HtmlInputElement = el.unchecked_ref();
+                self.push_value(&mut attributes, el, "input", &input.value(), scope);
+                if matches!(input.type_().as_str(), "checkbox" | "radio") && input.checked() {
+                    attributes.push(("checked".into(), AttrValue::True));
+                }
+            }
             "textarea" => {
                 // Children of a textarea hold its default text: never recorded, the (masked)
                 // current value stands for them.
                 record_children = false;
                 let value = el.unchecked_ref::<HtmlTextAreaElement>().value();
-                self.push_value(&mut attributes, "textarea", &value);
+                self.push_value(&mut attributes, el, "textarea", &value, scope);
             }
             "select" => {
                 let value = el.unchecked_ref::<HtmlSelectElement>().value();
-                self.push_value(&mut attributes, "select", &value);
+                self.push_value(&mut attributes, el, "select", &value, scope);
             }
             "option" => {
+                // Which option is chosen reveals the select's value as plainly as the value.
                 let option: &HtmlOptionElement = el.unchecked_ref();
-                if option.selected() && !self.options.inputs.masks_selection() {
+                let select = el.closest("select").ok().flatten();
+                let masked = select.is_none_or(|s| {
+                    let privacy = self.options.privacy;
+                    privacy.masks_input(privacy.scope_of(&s), &s, "select")
+                });
+                if option.selected() && !masked {
                     attributes.push(("selected".into(), AttrValue::True));
                 }
             }
@@ -265,14 +305,14 @@ impl<'a> Serializer<'a> {
             self.found.shadow_roots.push(root.clone());
         }
         let flags = ElementFlags {
-            is_svg,
-            is_custom: tag.contains('-') && self.is_defined_custom_element(&tag),
             is_shadow_host: shadow.is_some(),
+            ..flags
         };
         let context = ParentContext {
             in_shadow: false,
             in_svg: is_svg && tag != "foreignobject",
             text_role,
+            scope,
         };
         Described::Element {
             tag,
@@ -286,8 +326,39 @@ impl<'a> Serializer<'a> {
         }
     }
 
+    /// A blocked element: a box of its size that keeps only its class, with no children.
+    fn placeholder(
+        &self,
+        el: &Element,
+        tag: String,
+        raw: &[(String, String)],
+        flags: ElementFlags,
+        parent: ParentContext,
+    ) -> Described {
+        let rect = el.get_bounding_client_rect();
+        let mut attributes = Vec::with_capacity(3);
+        if let Some((_, class)) = raw.iter().find(|(n, _)| n == "class") {
+            attributes.push(("class".to_string(), AttrValue::Str(class.clone())));
+        }
+        attributes.push(("rr_width".into(), AttrValue::Str(px(rect.width()))));
+        attributes.push(("rr_height".into(), AttrValue::Str(px(rect.height()))));
+        Described::Element {
+            tag,
+            attributes,
+            flags,
+            children: ChildPlan {
+                record: false,
+                shadow: None,
+                context: parent,
+            },
+        }
+    }
+
     /// Notes a same-origin iframe so its document is attached after the node is written.
     pub fn note_frame(&mut self, iframe: &Element, iframe_id: u32) {
+        if self.options.privacy.is_blocked(iframe) {
+            return;
+        }
         if let Some(document) = iframe
             .unchecked_ref::<HtmlIFrameElement>()
             .content_document()
@@ -299,53 +370,46 @@ impl<'a> Serializer<'a> {
         }
     }
 
-    fn read_attributes(&self, el: &Element, tag: &str) -> Vec<(String, AttrValue)> {
-        if !dom::has_attributes(el) {
-            return Vec::new();
-        }
-        let list = dom::attributes(el);
-        let mut out = Vec::with_capacity(list.length() as usize);
-        for i in 0..list.length() {
-            let Some(attr) = list.item(i) else { continue };
-            let name = attr.name();
-            if let Some(value) = self.attribute(tag, &name, Some(attr.value())) {
-                out.push((name, value));
-            }
-        }
-        out
-    }
-
     /// How one attribute is recorded, for the snapshot and for attribute mutations alike.
-    /// `None` drops it. Form values go through the privacy engine.
-    pub fn attribute(&self, tag: &str, name: &str, value: Option<String>) -> Option<AttrValue> {
+    /// `None` drops it. Text attributes go through the privacy engine; form values are
+    /// recorded from the control's state instead (see `push_value`).
+    pub fn attribute(
+        &self,
+        el: &Element,
+        tag: &str,
+        name: &str,
+        value: Option<String>,
+        scope: Scope,
+    ) -> Option<AttrValue> {
         if ignore_attribute(tag, name) {
             return None;
         }
         let lower = name.to_ascii_lowercase();
         match (tag, lower.as_str()) {
-            // The control's state is recorded from its current value, masked (see input_state).
             ("input" | "textarea" | "select", "value") => return None,
             ("input", "checked") | ("option", "selected") => return None,
             ("iframe", "src") => return None,
             _ => {}
         }
         let value = value?;
+        if Privacy::is_text_attribute(&lower) {
+            return Some(AttrValue::Str(self.options.privacy.text(scope, &value, el)));
+        }
         let value = transform_attribute(tag, &lower, &value, &self.base_url).unwrap_or(value);
         Some(AttrValue::Str(value))
     }
 
-    fn input_state(&self, input: &HtmlInputElement, attributes: &mut Vec<(String, AttrValue)>) {
-        let kind = input.type_();
-        self.push_value(attributes, &kind, &input.value());
-        if matches!(kind.as_str(), "checkbox" | "radio") && input.checked() {
-            attributes.push(("checked".into(), AttrValue::True));
-        }
-    }
-
     /// Records the control's current value as the privacy engine allows it.
-    fn push_value(&self, attributes: &mut Vec<(String, AttrValue)>, kind: &str, value: &str) {
+    fn push_value(
+        &self,
+        attributes: &mut Vec<(String, AttrValue)>,
+        el: &Element,
+        tag: &str,
+        value: &str,
+        scope: Scope,
+    ) {
         if !value.is_empty() {
-            let recorded = self.options.inputs.record_value(kind, value);
+            let recorded = self.options.privacy.input_value(scope, el, tag, value);
             attributes.push(("value".into(), AttrValue::Str(recorded)));
         }
     }
@@ -356,6 +420,30 @@ impl<'a> Serializer<'a> {
         };
         !registry.get(tag).is_undefined()
     }
+}
+
+/// Every attribute of an element, as the page has it.
+fn read_attributes(el: &Element) -> Vec<(String, String)> {
+    if !dom::has_attributes(el) {
+        return Vec::new();
+    }
+    let list = dom::attributes(el);
+    let mut out = Vec::with_capacity(list.length() as usize);
+    for i in 0..list.length() {
+        if let Some(attr) = list.item(i) {
+            out.push((attr.name(), attr.value()));
+        }
+    }
+    out
+}
+
+/// `12.5px`, formatted without the float formatting machinery.
+fn px(value: f64) -> String {
+    let mut w = crate::json::JsonWriter::new();
+    w.number(value.max(0.0));
+    let mut s = w.into_string();
+    s.push_str("px");
+    s
 }
 
 fn media_state(media: &HtmlMediaElement, attributes: &mut Vec<(String, AttrValue)>) {

@@ -1,0 +1,257 @@
+//! The privacy engine's web side: it gathers the facts the pure engine decides on (classes,
+//! markers, selector matches, input types, whether a field was ever a password), applies the
+//! page's `maskInputFn` / `maskTextFn`, and remembers blocked elements. Every path that records
+//! page text or form values goes through one `PrivacyGuard`.
+
+use super::dom;
+use crate::config::Config;
+use crate::privacy::{
+    mask_input_value, mask_text, ElementFacts, InputFacts, Privacy, Scope, TextDecision, TextRule,
+    BLOCK_ATTRIBUTE, MASK_ATTRIBUTE, UNMASK_ATTRIBUTE,
+};
+use js_sys::{Function, WeakSet};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, HtmlInputElement, Node, ShadowRoot};
+
+pub struct PrivacyGuard {
+    engine: Privacy,
+    mask_input_fn: Option<Function>,
+    mask_text_fn: Option<Function>,
+    /// Inputs seen as `type=password` at any time: they stay masked if switched to text.
+    passwords: WeakSet,
+    /// Blocked elements: in the replay as placeholders, their content and changes never are.
+    blocked: WeakSet,
+    /// Selectors for `closest()` lookups: every way of marking an element, in one selector.
+    mask_any: String,
+    unmask_any: String,
+    block_any: String,
+    ignore_any: String,
+}
+
+/// A class name as an attribute selector (no escaping rules of CSS identifiers to get wrong).
+fn class_selector(class: &str) -> String {
+    format!(
+        "[class~=\"{}\"]",
+        class.replace('\\', "\\\\").replace('"', "\\\"")
+    )
+}
+
+fn join(parts: &[Option<&str>]) -> String {
+    parts
+        .iter()
+        .flatten()
+        .copied()
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+impl PrivacyGuard {
+    pub fn new(
+        config: &Config,
+        mask_input_fn: Option<Function>,
+        mask_text_fn: Option<Function>,
+    ) -> Self {
+        let p = &config.privacy;
+        let mask_class = class_selector(&p.mask_text_class);
+        let block_class = class_selector(&p.block_class);
+        let strict_tags = (p.preset == crate::privacy::Preset::Strict)
+            .then_some("img,video,audio,canvas,iframe,picture,object,embed");
+        PrivacyGuard {
+            engine: Privacy::new(p.clone()),
+            mask_input_fn,
+            mask_text_fn,
+            passwords: WeakSet::new(),
+            blocked: WeakSet::new(),
+            mask_any: join(&[
+                Some(&mask_class),
+                Some("[data-tapedeck-mask]"),
+                p.mask_text_selector.as_deref(),
+            ]),
+            unmask_any: join(&[
+                Some("[data-tapedeck-unmask]"),
+                p.unmask_text_selector.as_deref(),
+            ]),
+            block_any: join(&[
+                Some(&block_class),
+                Some("[data-tapedeck-block]"),
+                p.block_selector.as_deref(),
+                strict_tags,
+            ]),
+            ignore_any: class_selector(&p.ignore_class),
+        }
+    }
+
+    /// Checks the configured selectors parse, so a typo is an error at `record()` rather than
+    /// a rule that silently never matches.
+    pub fn validate(config: &Config, document: &Document) -> Result<(), String> {
+        let p = &config.privacy;
+        let probe = document.create_document_fragment();
+        for (option, selector) in [
+            ("maskTextSelector", &p.mask_text_selector),
+            ("unmaskTextSelector", &p.unmask_text_selector),
+            ("blockSelector", &p.block_selector),
+        ] {
+            if let Some(selector) = selector {
+                if probe.query_selector(selector).is_err() {
+                    return Err(format!(
+                        "tapedeck: option `{option}` is not a valid CSS selector: {selector:?}"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The scope of an element's content during the snapshot walk, from its parent's scope and
+    /// the element's own attributes (already read by the walk: no extra DOM reads unless custom
+    /// selectors are configured).
+    pub fn enter(
+        &self,
+        parent: Scope,
+        el: &Element,
+        tag: &str,
+        attributes: &[(String, String)],
+    ) -> Scope {
+        let attr = |name: &str| attributes.iter().find(|(n, _)| n == name);
+        let class = attr("class").map(|(_, v)| v.as_str());
+        let c = self.engine.config();
+        let matches = |selector: &Option<String>| {
+            selector
+                .as_deref()
+                .is_some_and(|s| el.matches(s).unwrap_or(false))
+        };
+        let facts = ElementFacts {
+            tag,
+            class,
+            mask_marker: attr(MASK_ATTRIBUTE).is_some(),
+            unmask_marker: attr(UNMASK_ATTRIBUTE).is_some(),
+            block_marker: attr(BLOCK_ATTRIBUTE).is_some(),
+            matches_mask_selector: matches(&c.mask_text_selector),
+            matches_unmask_selector: matches(&c.unmask_text_selector),
+            matches_block_selector: matches(&c.block_selector),
+        };
+        let scope = self.engine.enter(parent, &facts);
+        if scope.blocked && !parent.blocked {
+            self.blocked.add(el);
+        }
+        scope
+    }
+
+    /// The scope of an element found outside the walk (a mutation, an input event), from its
+    /// nearest marked ancestors, crossing shadow-root boundaries.
+    pub fn scope_of(&self, el: &Element) -> Scope {
+        let mut scope = Scope::default();
+        let mut text_decided = false;
+        let mut current = el.clone();
+        loop {
+            if !scope.blocked && current.closest(&self.block_any).ok().flatten().is_some() {
+                scope.blocked = true;
+            }
+            if !scope.ignored && current.closest(&self.ignore_any).ok().flatten().is_some() {
+                scope.ignored = true;
+            }
+            if !text_decided {
+                let mask = current.closest(&self.mask_any).ok().flatten();
+                let unmask = current.closest(&self.unmask_any).ok().flatten();
+                scope.text = match (mask, unmask) {
+                    (Some(m), Some(u)) if m != u && m.contains(Some(&u)) => TextRule::Unmask,
+                    (Some(_), _) => TextRule::Mask,
+                    (None, Some(_)) => TextRule::Unmask,
+                    (None, None) => TextRule::Inherit,
+                };
+                text_decided = scope.text != TextRule::Inherit;
+            }
+            let root = current.get_root_node();
+            match root.dyn_ref::<ShadowRoot>() {
+                Some(shadow) => current = dom::shadow_host(shadow),
+                None => break,
+            }
+        }
+        scope
+    }
+
+    /// The scope for the children of `parent` (an element, a shadow root or a document).
+    pub fn scope_of_parent(&self, parent: &Node) -> Scope {
+        if let Some(el) = parent.dyn_ref::<Element>() {
+            return self.scope_of(el);
+        }
+        match parent.dyn_ref::<ShadowRoot>() {
+            Some(shadow) => self.scope_of(&dom::shadow_host(shadow)),
+            None => Scope::default(),
+        }
+    }
+
+    pub fn is_blocked(&self, el: &JsValue) -> bool {
+        self.blocked.has(el.unchecked_ref())
+    }
+
+    /// Page text in `scope`, as it may be recorded. `node` is the text node (its parent is
+    /// handed to `maskTextFn`) or the element whose attribute it is.
+    pub fn text(&self, scope: Scope, text: &str, node: &Node) -> String {
+        match self.engine.text(scope, text) {
+            TextDecision::Record(t) => t.into_owned(),
+            TextDecision::Mask => {
+                let el = match node.dyn_ref::<Element>() {
+                    Some(el) => Some(el.clone()),
+                    None => node.parent_element(),
+                };
+                self.call_mask_fn(&self.mask_text_fn, text, el.as_ref())
+                    .unwrap_or_else(|| mask_text(text))
+            }
+        }
+    }
+
+    /// A form control's value as it may be recorded (masked unless the rules allow it).
+    pub fn input_value(&self, scope: Scope, el: &Element, tag: &str, value: &str) -> String {
+        if self.masks_input(scope, el, tag) {
+            self.call_mask_fn(&self.mask_input_fn, value, Some(el))
+                .unwrap_or_else(|| mask_input_value(value))
+        } else {
+            value.to_string()
+        }
+    }
+
+    /// Whether a control's value is masked; also remembers password fields.
+    pub fn masks_input(&self, scope: Scope, el: &Element, tag: &str) -> bool {
+        let kind = if tag == "input" {
+            el.unchecked_ref::<HtmlInputElement>()
+                .type_()
+                .to_ascii_lowercase()
+        } else {
+            String::new()
+        };
+        if kind == "password" {
+            self.passwords.add(el);
+        }
+        let autocomplete = el.get_attribute("autocomplete").unwrap_or_default();
+        let facts = InputFacts {
+            tag,
+            kind: &kind,
+            autocomplete: &autocomplete,
+            ever_password: self.passwords.has(el),
+        };
+        self.engine.masks_input(scope, &facts)
+    }
+
+    /// Notes that an input was a password field (seen in an attribute's old value).
+    pub fn remember_password(&self, el: &Element) {
+        self.passwords.add(el);
+    }
+
+    /// Calls the page's mask function. Anything but a string back (or an exception) falls back
+    /// to the built-in masking: a broken callback must not become a leak.
+    fn call_mask_fn(
+        &self,
+        f: &Option<Function>,
+        text: &str,
+        el: Option<&Element>,
+    ) -> Option<String> {
+        let f = f.as_ref()?;
+        let el = el
+            .map(|e| JsValue::from(e.clone()))
+            .unwrap_or(JsValue::NULL);
+        f.call2(&JsValue::NULL, &JsValue::from_str(text), &el)
+            .ok()?
+            .as_string()
+    }
+}
