@@ -1,0 +1,416 @@
+//! Browser tests of the privacy engine on the snapshot and mutation paths: secrets planted on
+//! every path, for every preset, must not appear in anything emitted.
+#![cfg(target_arch = "wasm32")]
+
+use serde_json::Value;
+use tapedeck::web::{record, RecordOptions, Recorder};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn js(code: &str) -> JsValue {
+    js_sys::Function::new_no_args(code)
+        .call0(&JsValue::NULL)
+        .unwrap()
+}
+
+fn fixture(html: &str) {
+    let doc = document();
+    let container = doc.get_element_by_id("fixture").unwrap_or_else(|| {
+        let div = doc.create_element("div").unwrap();
+        div.set_id("fixture");
+        doc.body().unwrap().append_child(&div).unwrap();
+        div
+    });
+    container.set_inner_html(html);
+}
+
+async fn settle() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+struct Sink {
+    events: js_sys::Array,
+    recorder: Recorder,
+}
+
+impl Sink {
+    fn start(options: &[(&str, JsValue)]) -> Result<Sink, String> {
+        let events = js_sys::Array::new();
+        let push = js_sys::Function::new_with_args("e", "this.push(e)").bind0(&events);
+        let object = js_sys::Object::new();
+        js_sys::Reflect::set(&object, &"emit".into(), &push).unwrap();
+        for (k, v) in options {
+            js_sys::Reflect::set(&object, &(*k).into(), v).unwrap();
+        }
+        match record(object.unchecked_into::<RecordOptions>()) {
+            Ok(recorder) => Ok(Sink { events, recorder }),
+            Err(e) => Err(JsValue::from(e)
+                .unchecked_into::<js_sys::Error>()
+                .message()
+                .into()),
+        }
+    }
+
+    fn preset(preset: &str) -> Sink {
+        Self::start(&[("privacy", preset.into())]).unwrap()
+    }
+
+    fn json(&self) -> String {
+        js_sys::JSON::stringify(&self.events)
+            .unwrap()
+            .as_string()
+            .unwrap()
+    }
+
+    fn events(&self) -> Vec<Value> {
+        serde_json::from_str(&self.json()).unwrap()
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        self.recorder.stop();
+    }
+}
+
+fn nodes(root: &Value) -> Vec<&Value> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        out.push(n);
+        if let Some(children) = n["childNodes"].as_array() {
+            stack.extend(children.iter().rev());
+        }
+    }
+    out
+}
+
+/// Every serialized node in the events: the snapshot's and those added by mutations.
+fn all_nodes(events: &[Value]) -> Vec<&Value> {
+    let mut out = Vec::new();
+    for e in events {
+        if e["type"] == 2 {
+            out.extend(nodes(&e["data"]["node"]));
+        }
+        if e["type"] == 3 && e["data"]["source"] == 0 {
+            for add in e["data"]["adds"].as_array().unwrap() {
+                out.extend(nodes(&add["node"]));
+            }
+        }
+    }
+    out
+}
+
+fn by_id<'a>(events: &'a [Value], id: &str) -> &'a Value {
+    *all_nodes(events)
+        .iter()
+        .find(|n| n["attributes"]["id"] == id)
+        .unwrap_or_else(|| panic!("no #{id}"))
+}
+
+fn by_class<'a>(events: &'a [Value], class: &str) -> &'a Value {
+    *all_nodes(events)
+        .iter()
+        .find(|n| n["attributes"]["class"] == class)
+        .unwrap_or_else(|| panic!("no .{class}"))
+}
+
+fn text_of(node: &Value) -> String {
+    nodes(node)
+        .iter()
+        .filter_map(|n| n["textContent"].as_str())
+        .collect()
+}
+
+const PRESETS: [&str; 3] = ["strict", "balanced", "relaxed"];
+
+const CANARY_PAGE: &str = r#"
+  <form id="f">
+    <input id="text" value="canary-text-attr">
+    <input id="password" type="password" value="canary-password">
+    <input id="email" type="email" value="canary-email@x.io">
+    <input id="hidden" type="hidden" value="canary-hidden">
+    <input id="cc" autocomplete="cc-number" value="canary-cc">
+    <textarea id="area">canary-textarea</textarea>
+    <select id="sel"><option value="a">first</option><option value="canary-select" selected>canary-option</option></select>
+  </form>
+  <p id="masked" class="rr-mask">canary-masked-class <b>canary-masked-child</b></p>
+  <p id="marked" data-tapedeck-mask title="canary-title-in-mask">canary-masked-marker</p>
+  <div id="blocked" class="blk1" data-tapedeck-block style="width:120px;height:30px">canary-blocked</div>
+  <div id="blocked-class" class="rr-block blk2">canary-blocked-class</div>
+  <p id="pii">Write to canary.person@example.com or pay with 4111 1111 1111 1111.</p>
+  <img id="pic" class="pic" alt="contact canary.alt@example.com" src="x.png">
+"#;
+
+#[wasm_bindgen_test]
+fn snapshot_masks_every_planted_secret_in_every_preset() {
+    for preset in PRESETS {
+        fixture(CANARY_PAGE);
+        js("document.getElementById('text').value = 'canary-typed';");
+        let sink = Sink::preset(preset);
+        let json = sink.json();
+        let mut always = vec![
+            "canary-password",
+            "canary-masked-class",
+            "canary-masked-child",
+            "canary-masked-marker",
+            "canary-title-in-mask",
+            "canary-blocked",
+            "canary-blocked-class",
+            "canary.person@example.com",
+            "4111 1111 1111 1111",
+            "canary.alt@example.com",
+            "canary-text-attr",
+            "canary-email",
+            "canary-cc",
+        ];
+        if preset != "relaxed" {
+            always.extend(["canary-typed", "canary-hidden", "canary-textarea"]);
+        }
+        for secret in always {
+            assert!(!json.contains(secret), "{preset}: {secret} leaked");
+        }
+        let events = sink.events();
+        assert_eq!(
+            by_id(&events, "password")["attributes"]["value"],
+            "***************"
+        );
+        let blocked = by_class(&events, "blk1");
+        assert!(
+            blocked["attributes"].get("id").is_none(),
+            "a placeholder keeps only its class"
+        );
+        assert_eq!(blocked["attributes"]["rr_width"], "120px");
+        assert_eq!(blocked["attributes"]["rr_height"], "30px");
+        assert_eq!(blocked["childNodes"], serde_json::json!([]));
+        assert_eq!(
+            text_of(by_id(&events, "masked")),
+            "******************* *******************"
+        );
+        assert_eq!(
+            by_class(&events, "rr-block blk2")["childNodes"],
+            serde_json::json!([])
+        );
+        if preset == "relaxed" {
+            assert_eq!(
+                by_id(&events, "text")["attributes"]["value"],
+                "canary-typed",
+                "relaxed records plain text fields"
+            );
+            assert_eq!(
+                by_id(&events, "hidden")["attributes"]["value"],
+                "canary-hidden"
+            );
+            assert!(
+                json.contains("\"selected\":true"),
+                "relaxed records the chosen option"
+            );
+        } else {
+            assert_eq!(
+                by_id(&events, "text")["attributes"]["value"],
+                "************"
+            );
+            // The chosen option is the select's value: neither is recorded.
+            assert_eq!(
+                by_id(&events, "sel")["attributes"]["value"],
+                "*************"
+            );
+            assert!(
+                !json.contains("\"selected\""),
+                "{preset}: the chosen option is not recorded"
+            );
+        }
+        let pii = text_of(by_id(&events, "pii"));
+        if preset == "strict" {
+            assert!(!pii.contains("Write"), "strict masks all text: {pii}");
+            let pic = by_class(&events, "pic");
+            assert!(
+                pic["attributes"].get("src").is_none()
+                    && pic["attributes"].get("rr_width").is_some(),
+                "strict blocks images"
+            );
+        } else {
+            assert_eq!(
+                pii,
+                "Write to ************************* or pay with **** **** **** ****."
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn mutations_into_masked_and_blocked_regions_stay_masked() {
+    for preset in PRESETS {
+        fixture(CANARY_PAGE);
+        let sink = Sink::preset(preset);
+        js("document.getElementById('masked').append('canary-added-later');
+            const moved = document.createElement('span'); moved.textContent = 'canary-moved-in';
+            document.getElementById('pii').append(moved);
+            document.getElementById('masked').append(moved);
+            document.getElementById('marked').firstChild.data = 'canary-text-change';
+            document.getElementById('marked').setAttribute('title', 'canary-attr-change');
+            document.getElementById('blocked').append('canary-into-blocked');
+            document.getElementById('blocked').setAttribute('title', 'canary-blocked-attr');
+            document.getElementById('text').setAttribute('value', 'canary-value-attr');
+            document.getElementById('pii').append(' call canary.new@example.org');
+            const i = document.createElement('input'); i.type = 'password'; i.value = 'canary-new-password';
+            document.getElementById('f').append(i);");
+        settle().await;
+        let json = sink.json();
+        let mut secrets = vec![
+            "canary-added-later",
+            "canary-moved-in",
+            "canary-text-change",
+            "canary-attr-change",
+            "canary-into-blocked",
+            "canary-blocked-attr",
+            "canary.new@example.org",
+            "canary-new-password",
+        ];
+        if preset != "relaxed" {
+            secrets.push("canary-value-attr");
+        }
+        for secret in secrets {
+            assert!(
+                !json.contains(secret),
+                "{preset}: {secret} leaked through a mutation"
+            );
+        }
+        assert!(
+            json.contains("\"*****************\""),
+            "{preset}: masked text is still recorded, as stars"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_password_switched_to_text_stays_masked() {
+    for preset in PRESETS {
+        fixture(r#"<input id="pw" type="password" value="canary-toggle">"#);
+        let sink = Sink::preset(preset);
+        js("const pw = document.getElementById('pw'); pw.type = 'text'; pw.setAttribute('value', 'canary-toggle-2');");
+        settle().await;
+        js("document.getElementById('pw').setAttribute('value', 'canary-toggle-3');");
+        settle().await;
+        let json = sink.json();
+        for secret in ["canary-toggle", "canary-toggle-2", "canary-toggle-3"] {
+            assert!(
+                !json.contains(secret),
+                "{preset}: {secret} leaked after the type switch"
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn unmask_and_custom_rules() {
+    fixture(
+        r#"<div id="a" class="private">canary-private <span id="u" data-tapedeck-unmask>visible text</span></div>
+           <div id="b" class="box">canary-box</div><p id="sel" class="sensitive">canary-selector</p>
+           <p id="keep" class="sensitive"><i class="open">shown</i></p>"#,
+    );
+    let sink = Sink::start(&[
+        ("maskTextClass", "private".into()),
+        ("blockClass", "box".into()),
+        ("maskTextSelector", ".sensitive".into()),
+        ("unmaskTextSelector", ".open".into()),
+    ])
+    .unwrap();
+    let json = sink.json();
+    for secret in ["canary-private", "canary-box", "canary-selector"] {
+        assert!(!json.contains(secret), "{secret} leaked");
+    }
+    let events = sink.events();
+    assert_eq!(
+        text_of(by_id(&events, "u")),
+        "visible text",
+        "unmask inside mask"
+    );
+    assert_eq!(text_of(by_id(&events, "keep")), "shown");
+    assert!(by_class(&events, "box")["attributes"]
+        .get("rr_width")
+        .is_some());
+}
+
+#[wasm_bindgen_test]
+fn mask_functions_replace_the_default_masking_and_fail_closed() {
+    fixture(r#"<input id="i" value="canary-fn"><p id="p" class="rr-mask">canary-text-fn</p>"#);
+    let input_fn =
+        js_sys::Function::new_with_args("text, el", "return '[' + el.id + ':' + text.length + ']'");
+    let text_fn = js_sys::Function::new_with_args(
+        "text, el",
+        "return text.toUpperCase().replace(/[A-Z]/g, 'x')",
+    );
+    let sink = Sink::start(&[
+        ("maskInputFn", input_fn.into()),
+        ("maskTextFn", text_fn.into()),
+    ])
+    .unwrap();
+    let events = sink.events();
+    assert_eq!(by_id(&events, "i")["attributes"]["value"], "[i:9]");
+    assert_eq!(text_of(by_id(&events, "p")), "xxxxxx-xxxx-xx");
+    drop(sink);
+    // A callback that throws or returns a non-string falls back to stars, never to the text.
+    let throwing = js_sys::Function::new_with_args("text", "throw new Error('no')");
+    let returns_number = js_sys::Function::new_with_args("text", "return 42");
+    let sink = Sink::start(&[
+        ("maskInputFn", throwing.into()),
+        ("maskTextFn", returns_number.into()),
+    ])
+    .unwrap();
+    let events = sink.events();
+    assert_eq!(by_id(&events, "i")["attributes"]["value"], "*********");
+    assert_eq!(text_of(by_id(&events, "p")), "**************");
+}
+
+#[wasm_bindgen_test]
+fn invalid_selectors_are_errors_at_record() {
+    let err = Sink::start(&[("blockSelector", "div[".into())])
+        .err()
+        .expect("an error");
+    assert_eq!(
+        err,
+        "tapedeck: option `blockSelector` is not a valid CSS selector: \"div[\""
+    );
+    let err = Sink::start(&[("maskTextSelector", ">>>".into())])
+        .err()
+        .expect("an error");
+    assert!(
+        err.starts_with("tapedeck: option `maskTextSelector` is not a valid CSS selector"),
+        "{err}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn respect_do_not_track() {
+    fixture("<p>x</p>");
+    js("Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1', configurable: true });");
+    let sink = Sink::start(&[("respectDoNotTrack", JsValue::TRUE)]).unwrap();
+    assert!(!sink.recorder.recording());
+    assert_eq!(sink.recorder.reason().as_deref(), Some("do-not-track"));
+    assert_eq!(sink.events().len(), 0, "nothing recorded");
+    drop(sink);
+    let sink = Sink::start(&[]).unwrap();
+    assert!(
+        sink.recorder.recording(),
+        "respectDoNotTrack is off by default"
+    );
+    assert_eq!(sink.recorder.reason(), None);
+    drop(sink);
+    js("delete Navigator.prototype.doNotTrack;
+        Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true });");
+    let sink = Sink::start(&[("respectDoNotTrack", JsValue::TRUE)]).unwrap();
+    assert!(
+        !sink.recorder.recording(),
+        "Global Privacy Control counts too"
+    );
+    drop(sink);
+    js("delete Navigator.prototype.globalPrivacyControl;");
+}
