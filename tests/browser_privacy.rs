@@ -109,15 +109,15 @@ fn all_nodes(events: &[Value]) -> Vec<&Value> {
 }
 
 fn by_id<'a>(events: &'a [Value], id: &str) -> &'a Value {
-    *all_nodes(events)
-        .iter()
+    all_nodes(events)
+        .into_iter()
         .find(|n| n["attributes"]["id"] == id)
         .unwrap_or_else(|| panic!("no #{id}"))
 }
 
 fn by_class<'a>(events: &'a [Value], class: &str) -> &'a Value {
-    *all_nodes(events)
-        .iter()
+    all_nodes(events)
+        .into_iter()
         .find(|n| n["attributes"]["class"] == class)
         .unwrap_or_else(|| panic!("no .{class}"))
 }

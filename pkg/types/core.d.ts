@@ -14,6 +14,25 @@ export interface RecordOptions {
     emit: (event: TapedeckEvent, isCheckout?: boolean) => void;
     /** Inline stylesheets as `_cssText` (default true). */
     inlineStylesheet?: boolean;
+    /** How often interactions are sampled; names and defaults as rrweb's. */
+    sampling?: {
+        /** Mouse/touch move sampling in ms (default 50), or false to record no moves. */
+        mousemove?: number | boolean;
+        /** How often buffered moves are sent, in ms (default 500). */
+        mousemoveCallback?: number;
+        /** false records no clicks, focus, touches (default true). */
+        mouseInteraction?: boolean;
+        /** Scroll throttle in ms (default 100); the final position is always recorded. */
+        scroll?: number;
+        /** Media interaction throttle in ms (default 500). */
+        media?: number;
+        /** "all" records every input event (default), "last" only the value on change. */
+        input?: 'all' | 'last';
+    };
+    /** Take a new full snapshot after this many ms since the last one. */
+    checkoutEveryNms?: number;
+    /** Take a new full snapshot after this many incremental events. */
+    checkoutEveryNth?: number;
 }
 
 /** A running recording. */
@@ -57,7 +76,9 @@ export interface InitOutput {
     readonly recorder_addCustomEvent: (a: number, b: number, c: number, d: any) => [number, number];
     readonly recorder_stop: (a: number) => void;
     readonly recorder_takeFullSnapshot: (a: number) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__hc7d7436df72f5734: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h59ce7ec10f1609cd: (a: number, b: number, c: any, d: any, e: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__hdc032f04472144ff: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h42c8a96e8c6ab050: (a: number, b: number, c: any) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
