@@ -92,6 +92,14 @@ export function createTapedeck(wasmUrl) {
       }
     }
 
+    get recording() {
+      return this.#core ? this.#core.recording : !this.#stopped;
+    }
+
+    get reason() {
+      return this.#core ? this.#core.reason : undefined;
+    }
+
     takeFullSnapshot() {
       this.#call('takeFullSnapshot', []);
     }

@@ -29,6 +29,35 @@ export interface RecordOptions {
         /** "all" records every input event (default), "last" only the value on change. */
         input?: 'all' | 'last';
     };
+    /**
+     * What is masked by default: "balanced" (default: every form value; e-mail addresses and
+     * card numbers in text), "strict" (also all text; images, media, canvas, iframes blocked) or
+     * "relaxed" (form values recorded except passwords, e-mail, telephone and payment fields).
+     */
+    privacy?: 'strict' | 'balanced' | 'relaxed';
+    /** Text inside elements with this class is masked (default "rr-mask"). */
+    maskTextClass?: string;
+    /** Text inside elements matching this selector is masked. */
+    maskTextSelector?: string;
+    /** Text inside elements matching this selector is recorded (nearest marker wins). */
+    unmaskTextSelector?: string;
+    /** Elements with this class become empty placeholders of their size (default "rr-block"). */
+    blockClass?: string;
+    /** Elements matching this selector become empty placeholders of their size. */
+    blockSelector?: string;
+    /** Inputs with this class (or inside one) produce no input events (default "rr-ignore"). */
+    ignoreClass?: string;
+    /** Per input type (and "textarea", "select"): true masks, false records. Never unmasks passwords. */
+    maskInputOptions?: Partial<Record<
+    'checkbox' | 'color' | 'date' | 'datetime-local' | 'email' | 'hidden' | 'month' | 'number' |
+    'password' | 'radio' | 'range' | 'search' | 'select' | 'tel' | 'text' | 'textarea' | 'time' |
+    'url' | 'week', boolean>>;
+    /** Replaces the default masking of input values ("*" per character). */
+    maskInputFn?: (text: string, element: HTMLElement) => string;
+    /** Replaces the default masking of page text (each non-space character becomes "*"). */
+    maskTextFn?: (text: string, element: HTMLElement | null) => string;
+    /** Record nothing when the browser sends Do Not Track or Global Privacy Control (default false). */
+    respectDoNotTrack?: boolean;
     /** Take a new full snapshot after this many ms since the last one. */
     checkoutEveryNms?: number;
     /** Take a new full snapshot after this many incremental events. */
@@ -37,6 +66,10 @@ export interface RecordOptions {
 
 /** A running recording. */
 export interface RecorderHandle {
+    /** False once stopped, or when nothing is recorded by choice (see `reason`). */
+    readonly recording: boolean;
+    /** Why nothing is recorded: "do-not-track" when `respectDoNotTrack` applied. */
+    readonly reason?: string;
     /** Stops recording and releases everything it holds. Calling it twice is harmless. */
     stop(): void;
     /** Emits a new Meta + FullSnapshot pair (a "checkout"). */
@@ -60,6 +93,14 @@ export class Recorder {
      */
     stop(): void;
     takeFullSnapshot(): void;
+    /**
+     * Why nothing is recorded (`"do-not-track"`), if that is the case.
+     */
+    readonly reason: string | undefined;
+    /**
+     * False when nothing is being recorded: stopped, or not started because of `reason`.
+     */
+    readonly recording: boolean;
 }
 
 /**
@@ -74,11 +115,13 @@ export interface InitOutput {
     readonly __wbg_recorder_free: (a: number, b: number) => void;
     readonly record: (a: any) => [number, number, number];
     readonly recorder_addCustomEvent: (a: number, b: number, c: number, d: any) => [number, number];
+    readonly recorder_reason: (a: number) => [number, number];
+    readonly recorder_recording: (a: number) => number;
     readonly recorder_stop: (a: number) => void;
     readonly recorder_takeFullSnapshot: (a: number) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h59ce7ec10f1609cd: (a: number, b: number, c: any, d: any, e: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__hdc032f04472144ff: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h42c8a96e8c6ab050: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h338572edf3272eb8: (a: number, b: number, c: any, d: any, e: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h19eec7351ec44466: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__hcbebba29de4e31f7: (a: number, b: number, c: any) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;

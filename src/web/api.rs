@@ -38,6 +38,35 @@ export interface RecordOptions {
     /** "all" records every input event (default), "last" only the value on change. */
     input?: 'all' | 'last';
   };
+  /**
+   * What is masked by default: "balanced" (default: every form value; e-mail addresses and
+   * card numbers in text), "strict" (also all text; images, media, canvas, iframes blocked) or
+   * "relaxed" (form values recorded except passwords, e-mail, telephone and payment fields).
+   */
+  privacy?: 'strict' | 'balanced' | 'relaxed';
+  /** Text inside elements with this class is masked (default "rr-mask"). */
+  maskTextClass?: string;
+  /** Text inside elements matching this selector is masked. */
+  maskTextSelector?: string;
+  /** Text inside elements matching this selector is recorded (nearest marker wins). */
+  unmaskTextSelector?: string;
+  /** Elements with this class become empty placeholders of their size (default "rr-block"). */
+  blockClass?: string;
+  /** Elements matching this selector become empty placeholders of their size. */
+  blockSelector?: string;
+  /** Inputs with this class (or inside one) produce no input events (default "rr-ignore"). */
+  ignoreClass?: string;
+  /** Per input type (and "textarea", "select"): true masks, false records. Never unmasks passwords. */
+  maskInputOptions?: Partial<Record<
+    'checkbox' | 'color' | 'date' | 'datetime-local' | 'email' | 'hidden' | 'month' | 'number' |
+    'password' | 'radio' | 'range' | 'search' | 'select' | 'tel' | 'text' | 'textarea' | 'time' |
+    'url' | 'week', boolean>>;
+  /** Replaces the default masking of input values ("*" per character). */
+  maskInputFn?: (text: string, element: HTMLElement) => string;
+  /** Replaces the default masking of page text (each non-space character becomes "*"). */
+  maskTextFn?: (text: string, element: HTMLElement | null) => string;
+  /** Record nothing when the browser sends Do Not Track or Global Privacy Control (default false). */
+  respectDoNotTrack?: boolean;
   /** Take a new full snapshot after this many ms since the last one. */
   checkoutEveryNms?: number;
   /** Take a new full snapshot after this many incremental events. */
@@ -46,6 +75,10 @@ export interface RecordOptions {
 
 /** A running recording. */
 export interface RecorderHandle {
+  /** False once stopped, or when nothing is recorded by choice (see `reason`). */
+  readonly recording: boolean;
+  /** Why nothing is recorded: "do-not-track" when `respectDoNotTrack` applied. */
+  readonly reason?: string;
   /** Stops recording and releases everything it holds. Calling it twice is harmless. */
   stop(): void;
   /** Emits a new Meta + FullSnapshot pair (a "checkout"). */

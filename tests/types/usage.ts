@@ -30,3 +30,24 @@ async function main(): Promise<void> {
 }
 
 void main;
+
+// Privacy options and the handle's state.
+const strict: RecordOptions = {
+  emit() {},
+  privacy: 'strict',
+  maskTextSelector: '.pii',
+  blockSelector: '[data-ad]',
+  maskInputOptions: { email: true, text: false },
+  maskInputFn: (text, el) => (el.id === 'zip' ? text : '*'.repeat(text.length)),
+  maskTextFn: (text) => text.replace(/\S/g, '#'),
+  respectDoNotTrack: true,
+};
+const r2 = record(strict);
+const active: boolean = r2.recording;
+const why: string | undefined = r2.reason;
+void active;
+void why;
+// @ts-expect-error not a preset
+record({ emit() {}, privacy: 'paranoid' });
+// @ts-expect-error not an input type
+record({ emit() {}, maskInputOptions: { emial: true } });
