@@ -262,7 +262,10 @@ async fn same_origin_iframe_document_is_attached_with_root_id() {
     let root = snapshot_root(&events);
     let iframe = element_with(root, "id", "f");
     assert_eq!(iframe["childNodes"], serde_json::json!([]));
-    assert!(iframe["attributes"].get("srcdoc").is_some());
+    assert!(
+        iframe["attributes"].get("srcdoc").is_none(),
+        "srcdoc would carry the content unmasked"
+    );
     let attach: Vec<&Value> = events.iter().filter(|e| e["type"] == 3).collect();
     assert_eq!(attach.len(), 2, "one attach mutation per iframe document");
     let add = &attach[0]["data"]["adds"][0];

@@ -566,3 +566,37 @@ async fn checkout_every_n_ms_takes_a_new_full_snapshot_on_the_next_event() {
     assert_eq!(types(&events), [4, 2, 3, 3, 4, 2]);
     recorder.stop();
 }
+
+#[wasm_bindgen_test]
+async fn shadow_roots_inside_iframes_are_recorded_across_windows() {
+    fixture(
+        r#"<div id="root"><iframe id="xf" srcdoc="<div id=h></div><script>document.getElementById('h').attachShadow({mode:'open'}).innerHTML='<b>inner</b>'</script>"></iframe></div>"#,
+    );
+    let frame = document().get_element_by_id("xf").unwrap();
+    for _ in 0..50 {
+        let ready = frame
+            .unchecked_ref::<web_sys::HtmlIFrameElement>()
+            .content_document()
+            .and_then(|d| d.get_element_by_id("h"))
+            .is_some_and(|h| h.shadow_root().is_some());
+        if ready {
+            break;
+        }
+        settle(20).await;
+    }
+    let mut sink = Sink::start();
+    js("document.getElementById('xf').contentDocument.getElementById('h').shadowRoot.append('added in frame shadow');");
+    settle(0).await;
+    let events = sink.events();
+    let model = Model::from_events(&events);
+    let add = &mutation_events(&events).last().unwrap()["data"]["adds"][0];
+    assert_eq!(add["node"]["textContent"], "added in frame shadow");
+    assert_eq!(
+        add["node"]["isShadow"], true,
+        "a shadow root of another window is still a shadow root"
+    );
+    let host = &model.nodes[&add["parentId"].as_u64().unwrap()];
+    assert_eq!(host.node["attributes"]["id"], "h");
+    assert_eq!(host.node["isShadowHost"], true);
+    sink.recorder.stop();
+}

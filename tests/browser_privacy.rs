@@ -414,3 +414,59 @@ fn respect_do_not_track() {
     drop(sink);
     js("delete Navigator.prototype.globalPrivacyControl;");
 }
+
+async fn wait_for_load(id: &str) {
+    let frame = document().get_element_by_id(id).unwrap();
+    let doc = frame
+        .unchecked_ref::<web_sys::HtmlIFrameElement>()
+        .content_document();
+    if doc.is_some_and(|d| {
+        d.ready_state() == "complete" && d.body().is_some_and(|b| b.child_element_count() > 0)
+    }) {
+        return;
+    }
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        frame
+            .add_event_listener_with_callback("load", &resolve)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn iframes_and_shadow_roots_follow_the_rules_around_them() {
+    for preset in PRESETS {
+        fixture(
+            r#"<div class="rr-mask"><iframe id="mf" srcdoc="<p id=t>canary-frame-text</p><form><input id=fi value=canary-frame-input></form>"></iframe></div>
+               <iframe id="pf" srcdoc="<input id=pi type=password value=canary-frame-password>"></iframe>
+               <div id="host" class="rr-mask"></div>"#,
+        );
+        js("document.getElementById('host').attachShadow({mode: 'open'}).innerHTML = '<p>canary-shadow-text</p><input type=password value=canary-shadow-password>';");
+        wait_for_load("mf").await;
+        wait_for_load("pf").await;
+        let sink = Sink::preset(preset);
+        js("const d = document.getElementById('mf').contentDocument; d.getElementById('t').firstChild.data = 'canary-frame-change';
+            d.body.append('canary-frame-added');
+            document.getElementById('host').shadowRoot.append('canary-shadow-added');");
+        settle().await;
+        let json = sink.json();
+        // Strict blocks iframes altogether; the others attach their documents, masked.
+        assert_eq!(
+            json.contains("isAttachIframe"),
+            preset != "strict",
+            "{preset}: frames attached"
+        );
+        for secret in [
+            "canary-frame-text",
+            "canary-frame-input",
+            "canary-frame-password",
+            "canary-shadow-text",
+            "canary-shadow-password",
+            "canary-frame-change",
+            "canary-frame-added",
+            "canary-shadow-added",
+        ] {
+            assert!(!json.contains(secret), "{preset}: {secret} leaked");
+        }
+    }
+}

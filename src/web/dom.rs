@@ -7,6 +7,7 @@
 //! shadow (wasm-bindgen's `final` would look the descriptor up again on every call).
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Element, NamedNodeMap, Node, ShadowRoot};
 
 #[wasm_bindgen(inline_js = r#"
@@ -37,6 +38,10 @@ export function last_child(n) { return lastChild.call(n); }
 export function previous_sibling(n) { return previousSibling.call(n); }
 export function is_connected(n) { return isConnected.call(n); }
 export function shadow_host(r) { return host.call(r); }
+export function as_shadow_root(n) {
+  if (nodeType.call(n) !== 11) return null;
+  try { return host.call(n) ? n : null; } catch (_) { return null; }
+}
 "#)]
 extern "C" {
     pub fn first_child(node: &Node) -> Option<Node>;
@@ -56,4 +61,20 @@ extern "C" {
     pub fn previous_sibling(node: &Node) -> Option<Node>;
     pub fn is_connected(node: &Node) -> bool;
     pub fn shadow_host(root: &ShadowRoot) -> Element;
+    /// The node as a ShadowRoot, by its brand rather than `instanceof`, which is false for
+    /// nodes of another window (an iframe's document).
+    pub fn as_shadow_root(node: &Node) -> Option<ShadowRoot>;
+}
+
+// `instanceof` (what `dyn_ref` checks) is false for a node from another window, so nodes that
+// may come from an iframe's document are classified by `nodeType`.
+
+/// The node as an element.
+pub fn as_element(node: &Node) -> Option<&Element> {
+    (node_type(node) == Node::ELEMENT_NODE).then(|| node.unchecked_ref())
+}
+
+/// The node as a document.
+pub fn as_document(node: &Node) -> Option<&web_sys::Document> {
+    (node_type(node) == Node::DOCUMENT_NODE).then(|| node.unchecked_ref())
 }

@@ -94,7 +94,7 @@ impl MutationPart {
         options.set_character_data(true);
         options.set_attribute_old_value(true);
         let _ = self.observer.observe_with_options(root, &options);
-        if let Some(document) = root.dyn_ref::<Document>() {
+        if let Some(document) = dom::as_document(root) {
             self.listen_for_frame_loads(document);
         }
     }
@@ -108,7 +108,12 @@ impl MutationPart {
             };
             let Some(frame) = event
                 .target()
-                .and_then(|t| t.dyn_into::<HtmlIFrameElement>().ok())
+                .and_then(|t| t.dyn_into::<Node>().ok())
+                .filter(|n| {
+                    dom::as_element(n)
+                        .is_some_and(|e| dom::tag_name(e).eq_ignore_ascii_case("iframe"))
+                })
+                .map(|n| n.unchecked_into::<HtmlIFrameElement>())
             else {
                 return;
             };
@@ -435,8 +440,8 @@ impl Batch {
 /// The replay's parent for a child of `parent`: the element itself, or the host of a shadow
 /// root (the child is then a shadow child).
 fn replay_parent(parent: &Node, mirror: &Mirror) -> Option<(u32, bool)> {
-    match parent.dyn_ref::<ShadowRoot>() {
-        Some(root) => Some((mirror.id_of(&dom::shadow_host(root))?, true)),
+    match dom::as_shadow_root(parent) {
+        Some(root) => Some((mirror.id_of(&dom::shadow_host(&root))?, true)),
         None => Some((mirror.id_of(parent)?, false)),
     }
 }

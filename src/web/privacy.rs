@@ -11,7 +11,7 @@ use crate::privacy::{
 };
 use js_sys::{Function, WeakSet};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element, HtmlInputElement, Node, ShadowRoot};
+use web_sys::{Document, Element, HtmlInputElement, Node};
 
 pub struct PrivacyGuard {
     engine: Privacy,
@@ -161,9 +161,17 @@ impl PrivacyGuard {
                 };
                 text_decided = scope.text != TextRule::Inherit;
             }
+            // Rules cross shadow roots (to the host) and iframe documents (to the iframe).
             let root = current.get_root_node();
-            match root.dyn_ref::<ShadowRoot>() {
-                Some(shadow) => current = dom::shadow_host(shadow),
+            if let Some(shadow) = dom::as_shadow_root(&root) {
+                current = dom::shadow_host(&shadow);
+                continue;
+            }
+            let frame = dom::as_document(&root)
+                .and_then(|d| d.default_view())
+                .and_then(|w| w.frame_element().ok().flatten());
+            match frame {
+                Some(frame) => current = frame,
                 None => break,
             }
         }
@@ -172,12 +180,17 @@ impl PrivacyGuard {
 
     /// The scope for the children of `parent` (an element, a shadow root or a document).
     pub fn scope_of_parent(&self, parent: &Node) -> Scope {
-        if let Some(el) = parent.dyn_ref::<Element>() {
+        if let Some(el) = dom::as_element(parent) {
             return self.scope_of(el);
         }
-        match parent.dyn_ref::<ShadowRoot>() {
-            Some(shadow) => self.scope_of(&dom::shadow_host(shadow)),
-            None => Scope::default(),
+        match dom::as_shadow_root(parent) {
+            Some(shadow) => self.scope_of(&dom::shadow_host(&shadow)),
+            // A document: the rules around its iframe, if it is one.
+            None => dom::as_document(parent)
+                .and_then(|d| d.default_view())
+                .and_then(|w| w.frame_element().ok().flatten())
+                .map(|frame| self.scope_of(&frame))
+                .unwrap_or_default(),
         }
     }
 
@@ -191,7 +204,7 @@ impl PrivacyGuard {
         match self.engine.text(scope, text) {
             TextDecision::Record(t) => t.into_owned(),
             TextDecision::Mask => {
-                let el = match node.dyn_ref::<Element>() {
+                let el = match dom::as_element(node) {
                     Some(el) => Some(el.clone()),
                     None => node.parent_element(),
                 };

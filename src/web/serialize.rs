@@ -60,7 +60,7 @@ impl ParentContext {
         let mut ctx = ParentContext::TOP;
         ctx.scope = privacy.scope_of_parent(parent);
         match dom::node_type(parent) {
-            Node::DOCUMENT_FRAGMENT_NODE => ctx.in_shadow = parent.is_instance_of::<ShadowRoot>(),
+            Node::DOCUMENT_FRAGMENT_NODE => ctx.in_shadow = dom::as_shadow_root(parent).is_some(),
             Node::ELEMENT_NODE => {
                 let el: &Element = parent.unchecked_ref();
                 let tag = dom::tag_name(el);
@@ -388,7 +388,9 @@ impl<'a> Serializer<'a> {
         match (tag, lower.as_str()) {
             ("input" | "textarea" | "select", "value") => return None,
             ("input", "checked") | ("option", "selected") => return None,
-            ("iframe", "src") => return None,
+            // The frame's document is recorded (and masked) as nodes; `srcdoc` would carry the
+            // same content unmasked, and the replay would load it over the recorded document.
+            ("iframe", "src" | "srcdoc") => return None,
             _ => {}
         }
         let value = value?;

@@ -2,7 +2,7 @@
 
 use crate::url;
 use wasm_bindgen::JsCast;
-use web_sys::{CssImportRule, CssStyleSheet, StyleSheet};
+use web_sys::{CssImportRule, CssRule, CssStyleSheet, StyleSheet};
 
 /// How deep `@import`ed sheets are inlined; browsers refuse cycles, this bounds the rest.
 const MAX_IMPORT_DEPTH: u32 = 8;
@@ -11,7 +11,8 @@ const MAX_IMPORT_DEPTH: u32 = 8;
 /// sheet's own URL (or `fallback_base` for inline sheets). `None` when the rules cannot be read
 /// (a cross-origin sheet without CORS): the caller then keeps the original `<link>`.
 pub fn css_text(sheet: &StyleSheet, fallback_base: &str) -> Option<String> {
-    let sheet: &CssStyleSheet = sheet.dyn_ref()?;
+    // Not `dyn_ref`: a sheet of an iframe's document is no `instanceof` this window's class.
+    let sheet: &CssStyleSheet = sheet.unchecked_ref();
     let mut out = String::new();
     append_sheet(sheet, fallback_base, &mut out, 0).then_some(out)
 }
@@ -24,7 +25,8 @@ fn append_sheet(sheet: &CssStyleSheet, fallback_base: &str, out: &mut String, de
     let base = href.as_deref().unwrap_or(fallback_base);
     for i in 0..rules.length() {
         let Some(rule) = rules.item(i) else { continue };
-        if let Some(import) = rule.dyn_ref::<CssImportRule>() {
+        if rule.type_() == CssRule::IMPORT_RULE {
+            let import: &CssImportRule = rule.unchecked_ref();
             if depth < MAX_IMPORT_DEPTH {
                 if let Some(inner) = import.style_sheet() {
                     let start = out.len();

@@ -43,10 +43,20 @@ impl<'a> Walk<'a> {
             },
             &document.compat_mode(),
         );
+        // An iframe's document inherits the privacy rules in force around the iframe.
+        let mut context = ParentContext::TOP;
+        if is_iframe {
+            if let Some(frame) = document
+                .default_view()
+                .and_then(|w| w.frame_element().ok().flatten())
+            {
+                context.scope = options.privacy.scope_of(&frame);
+            }
+        }
         let frame = Frame {
             next: dom::first_child(document),
             shadow: None,
-            context: ParentContext::TOP,
+            context,
         };
         Walk {
             enc,
