@@ -10,6 +10,7 @@ mod options;
 mod patch;
 mod recorder;
 mod stylesheet;
+mod stylesheets;
 mod walk;
 
 pub use api::{record, RecordOptions, Recorder};
