@@ -134,7 +134,8 @@ fn insert_and_delete_rules_of_a_style_element() {
         s.deleteRule(1);
         s.insertRule('.b{}');
         s.addRule('.c', 'color: red');
-        s.removeRule();");
+        s.removeRule();
+        s.deleteRule('1');");
     assert_eq!(
         sink.style_events(),
         [
@@ -143,6 +144,7 @@ fn insert_and_delete_rules_of_a_style_element() {
             json!({"source": 8, "id": id, "adds": [{"rule": ".b{}", "index": 0}]}),
             json!({"source": 8, "id": id, "adds": [{"rule": ".c { color: red; }", "index": 2}]}),
             json!({"source": 8, "id": id, "removes": [{"index": 0}]}),
+            json!({"source": 8, "id": id, "removes": [{"index": 1}]}),
         ]
     );
 }
