@@ -60,7 +60,10 @@ impl Shared {
     pub(super) fn is_watched(&self, session: &Session, root: &JsValue) -> bool {
         root.is_object()
             && (Object::is(root, &session.document)
-                || self.watched.borrow().has(root.unchecked_ref()))
+                || self
+                    .watched
+                    .try_borrow()
+                    .is_ok_and(|w| w.has(root.unchecked_ref())))
     }
 
     /// Sends `root.adoptedStyleSheets` for a document or open shadow root, with the rules of
@@ -89,7 +92,12 @@ impl Shared {
                 continue;
             }
             let sheet: Object = sheet.unchecked_into();
-            let (style_id, is_new) = self.styles.borrow_mut().id_or_assign(&sheet);
+            // `try_`: WeakMap methods are the page's to replace, and could call back in here.
+            let Ok(mut styles) = self.styles.try_borrow_mut() else {
+                return;
+            };
+            let (style_id, is_new) = styles.id_or_assign(&sheet);
+            drop(styles);
             style_ids.push(style_id);
             if is_new {
                 new_sheets.push(NewSheet {

@@ -203,7 +203,9 @@ impl Part for StyleSheets {
     }
 
     fn watch_root(&self, session: &Session, root: &Node) {
-        self.shared.watched.borrow().add(root);
+        if let Ok(watched) = self.shared.watched.try_borrow() {
+            watched.add(root);
+        }
         if dom::node_type(root) == DOCUMENT_NODE {
             let document: &web_sys::Document = root.unchecked_ref();
             if let Some(window) = document.default_view() {

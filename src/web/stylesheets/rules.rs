@@ -64,7 +64,10 @@ impl Shared {
         }
         let sheet = match sheet.unchecked_ref::<StyleSheet>().owner_node() {
             Some(owner) => Sheet::Node(session.id_of(&owner)?),
-            None => Sheet::Constructed(self.styles.borrow().id_of(sheet.unchecked_ref())?),
+            None => {
+                let styles = self.styles.try_borrow().ok()?;
+                Sheet::Constructed(styles.id_of(sheet.unchecked_ref())?)
+            }
         };
         Some((session, sheet))
     }
