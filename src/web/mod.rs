@@ -13,6 +13,7 @@ mod privacy;
 mod recorder;
 mod serialize;
 mod stylesheet;
+mod stylesheets;
 mod walk;
 
 pub use api::{record, RecordOptions, Recorder};

@@ -118,6 +118,7 @@ impl Session {
     /// Starts every part of the recording; each is stopped when the session is dropped.
     fn start_parts(self: &Rc<Self>) {
         self.add_part(super::mutation::start(self));
+        self.add_part(super::stylesheets::start(self));
     }
 
     pub fn add_part(&self, part: Rc<dyn Part>) {
@@ -170,6 +171,13 @@ impl Session {
         if by_count || by_time {
             self.full_snapshot(true);
         }
+    }
+
+    /// Emits an event that completes the last full snapshot with state it cannot carry (the
+    /// adopted stylesheets). Like the iframe attach events it does not count toward a checkout,
+    /// so a small `checkoutEveryNth` cannot make every snapshot trigger the next.
+    pub fn emit_snapshot_extra(&self, json: &str) {
+        self.emitter.emit(json, false);
     }
 
     /// Emits a Meta event, then a FullSnapshot, then one Mutation per same-origin iframe
