@@ -1,9 +1,10 @@
 //! Tapedeck: session recording for the web, emitting rrweb events.
 //!
-//! Pure modules (config, protocol, privacy, url, json, snapshot) build and test on the host;
-//! `web/` is the only place that touches the DOM and JS.
+//! Pure modules (config, protocol, privacy, url, json, snapshot, interaction) build and test on
+//! the host; `web/` is the only place that touches the DOM and JS.
 
 pub mod config;
+pub mod interaction;
 pub mod json;
 pub mod privacy;
 pub mod protocol;

@@ -109,7 +109,7 @@ impl Session {
 
     /// Starts every part of the recording; each is stopped when the session is dropped.
     fn start_parts(self: &Rc<Self>) {
-        let _ = self;
+        self.add_part(super::interaction::start(self));
     }
 
     pub fn add_part(&self, part: Rc<dyn Part>) {
@@ -259,7 +259,8 @@ impl Drop for Session {
     }
 }
 
-fn viewport_size(window: &Window, document: &Document) -> (u32, u32) {
+/// The viewport size as the Meta event reports it (rrweb's `getWindowWidth`/`Height`).
+pub fn viewport_size(window: &Window, document: &Document) -> (u32, u32) {
     let read = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
         v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u32
     };
