@@ -1,6 +1,5 @@
 //! Mouse, touch and drag moves: sampled positions buffered and sent as one event per flush.
 
-use super::throttle::{Ms, Throttle, Throttled};
 use crate::json::JsonWriter;
 use crate::protocol::{begin_incremental, end_incremental, Timestamp};
 
@@ -13,30 +12,21 @@ pub struct Position {
     pub time: Timestamp,
 }
 
-/// Positions waiting for the next flush. rrweb flushes through a leading+trailing throttle:
-/// the first move goes out at once (the replay shows the cursor without delay), later ones
-/// are batched into one event per `flush` window.
-#[derive(Debug)]
+/// Positions waiting for the next flush. rrweb flushes through a leading+trailing throttle
+/// (`mousemoveCallback`, see [`super::throttle::Throttle`]): the first move goes out at once
+/// (the replay shows the cursor without delay), later ones as one event per window.
+#[derive(Debug, Default)]
 pub struct MoveBuffer {
     /// `MOUSE_MOVE`, `TOUCH_MOVE` or `DRAG`: the source of every buffered position.
     source: u64,
     positions: Vec<Position>,
-    flush: Throttle,
 }
 
 impl MoveBuffer {
-    pub fn new(flush_ms: Ms) -> Self {
-        MoveBuffer {
-            source: 0,
-            positions: Vec::new(),
-            flush: Throttle::new(flush_ms),
-        }
-    }
-
-    /// Buffers one sampled position and says when to flush. If the buffer holds positions of
-    /// another source (a drag began while mouse moves waited), those are returned as their
-    /// own event first: rrweb would label them all with one source.
-    pub fn add(&mut self, source: u64, position: Position, now: Ms) -> (Option<String>, Throttled) {
+    /// Buffers one sampled position. If the buffer holds positions of another source (a drag
+    /// began while mouse moves waited), those are returned as their own event first: rrweb
+    /// would label them all with one source.
+    pub fn add(&mut self, source: u64, position: Position, now: Timestamp) -> Option<String> {
         let earlier = if source != self.source {
             self.take_event(now)
         } else {
@@ -44,13 +34,7 @@ impl MoveBuffer {
         };
         self.source = source;
         self.positions.push(position);
-        (earlier, self.flush.hit(now))
-    }
-
-    /// The flush timer fired: the event for everything buffered, if anything is.
-    pub fn timer_fired(&mut self, now: Ms) -> Option<String> {
-        self.flush.timer_fired(now);
-        self.take_event(now)
+        earlier
     }
 
     /// Takes the buffered positions as one event stamped `now`; each `timeOffset` is the
@@ -118,19 +102,12 @@ mod tests {
     }
 
     #[test]
-    fn first_move_goes_out_then_moves_batch_per_window() {
-        let mut b = MoveBuffer::new(500);
-        let (early, action) = b.add(MOUSE_MOVE, at(1.0, 1000), 1000);
-        assert_eq!((early, action), (None, Throttled::Now));
-        let first = b.take_event(1000).unwrap();
-        assert!(first.contains(r#""positions":[{"x":1,"y":2,"id":7,"timeOffset":0}]"#));
-        assert_eq!(
-            b.add(MOUSE_MOVE, at(2.0, 1050), 1050).1,
-            Throttled::Later(450)
-        );
-        assert_eq!(b.add(MOUSE_MOVE, at(3.0, 1100), 1100).1, Throttled::Pending);
-        assert_eq!(b.add(MOUSE_MOVE, at(4.0, 1150), 1150).1, Throttled::Pending);
-        let batch: serde_json::Value = serde_json::from_str(&b.timer_fired(1500).unwrap()).unwrap();
+    fn flushes_carry_offsets_relative_to_the_flush() {
+        let mut b = MoveBuffer::default();
+        assert_eq!(b.add(MOUSE_MOVE, at(2.0, 1050), 1050), None);
+        b.add(MOUSE_MOVE, at(3.0, 1100), 1100);
+        b.add(MOUSE_MOVE, at(4.0, 1150), 1150);
+        let batch: serde_json::Value = serde_json::from_str(&b.take_event(1500).unwrap()).unwrap();
         let offsets: Vec<i64> = batch["data"]["positions"]
             .as_array()
             .unwrap()
@@ -140,21 +117,19 @@ mod tests {
         assert_eq!(offsets, [-450, -400, -350]);
         assert_eq!(batch["timestamp"], 1500);
         assert!(b.is_empty());
-        assert_eq!(b.timer_fired(2000), None, "nothing buffered, nothing sent");
+        assert_eq!(b.take_event(2000), None, "nothing buffered, nothing sent");
     }
 
     #[test]
     fn a_new_source_flushes_the_old_batch_under_its_own_source() {
-        let mut b = MoveBuffer::new(500);
-        b.add(MOUSE_MOVE, at(1.0, 0), 0);
-        b.take_event(0);
+        let mut b = MoveBuffer::default();
         b.add(MOUSE_MOVE, at(2.0, 100), 100);
-        let (early, action) = b.add(DRAG, at(3.0, 200), 200);
-        let early: serde_json::Value = serde_json::from_str(&early.unwrap()).unwrap();
+        let early = b.add(DRAG, at(3.0, 200), 200).unwrap();
+        let early: serde_json::Value = serde_json::from_str(&early).unwrap();
         assert_eq!(early["data"]["source"], MOUSE_MOVE);
         assert_eq!(early["data"]["positions"].as_array().unwrap().len(), 1);
-        assert_eq!(action, Throttled::Pending);
-        let drag: serde_json::Value = serde_json::from_str(&b.timer_fired(500).unwrap()).unwrap();
+        assert_eq!(early["data"]["positions"][0]["timeOffset"], -100);
+        let drag: serde_json::Value = serde_json::from_str(&b.take_event(500).unwrap()).unwrap();
         assert_eq!(drag["data"]["source"], DRAG);
         assert_eq!(drag["data"]["positions"][0]["timeOffset"], -300);
     }

@@ -100,13 +100,20 @@ impl Sampler {
     }
 }
 
-/// One [`Throttle`] per key (a scrolled element, a media element and event kind), each with
-/// the timer the web layer armed for it. Idle entries are forgotten on the next hit, so the
-/// map only holds targets that moved within the last window.
+/// One [`Throttle`] per key (a scrolled element, a media element and event kind, the move
+/// flush), each with its own wait and the timer the web layer armed for it. Idle entries are
+/// forgotten on the next hit, so the map only holds what moved within its last window.
 #[derive(Debug)]
 pub struct Keyed<K, T> {
-    wait: Ms,
     entries: Vec<Entry<K, T>>,
+}
+
+impl<K, T> Default for Keyed<K, T> {
+    fn default() -> Self {
+        Keyed {
+            entries: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -117,16 +124,10 @@ struct Entry<K, T> {
 }
 
 impl<K: PartialEq + Clone, T> Keyed<K, T> {
-    pub fn new(wait: Ms) -> Self {
-        Keyed {
-            wait,
-            entries: Vec::new(),
-        }
-    }
-
-    /// Throttles one call for `key`. On [`Throttled::Now`] the timer armed for this key, if
-    /// any, is returned so the caller drops (cancels) it.
-    pub fn hit(&mut self, key: &K, now: Ms) -> (Throttled, Option<T>) {
+    /// Throttles one call for `key` with a window of `wait` ms (fixed when the key is first
+    /// seen). On [`Throttled::Now`] the timer armed for this key, if any, is returned so the
+    /// caller drops (cancels) it.
+    pub fn hit(&mut self, key: &K, wait: Ms, now: Ms) -> (Throttled, Option<T>) {
         self.entries
             .retain(|e| e.key == *key || !e.throttle.is_idle(now));
         let index = match self.entries.iter().position(|e| e.key == *key) {
@@ -134,7 +135,7 @@ impl<K: PartialEq + Clone, T> Keyed<K, T> {
             None => {
                 self.entries.push(Entry {
                     key: key.clone(),
-                    throttle: Throttle::new(self.wait),
+                    throttle: Throttle::new(wait),
                     timer: None,
                 });
                 self.entries.len() - 1
@@ -260,22 +261,31 @@ mod tests {
 
     #[test]
     fn keyed_throttles_each_key_alone_and_forgets_idle_ones() {
-        let mut k: Keyed<&str, u32> = Keyed::new(100);
-        assert_eq!(k.hit(&"a", 0), (Throttled::Now, None));
-        assert_eq!(k.hit(&"b", 10), (Throttled::Now, None));
-        assert_eq!(k.hit(&"a", 20), (Throttled::Later(80), None));
+        let mut k: Keyed<&str, u32> = Keyed::default();
+        assert_eq!(k.hit(&"a", 100, 0), (Throttled::Now, None));
+        assert_eq!(k.hit(&"b", 100, 10), (Throttled::Now, None));
+        assert_eq!(k.hit(&"a", 100, 20), (Throttled::Later(80), None));
         k.set_timer(&"a", 7);
-        assert_eq!(k.hit(&"a", 30), (Throttled::Pending, None));
+        assert_eq!(k.hit(&"a", 100, 30), (Throttled::Pending, None));
         assert_eq!(k.len(), 2);
         // A late call runs at once and hands back the stale timer to cancel.
-        assert_eq!(k.hit(&"a", 100), (Throttled::Now, Some(7)));
-        assert_eq!(k.hit(&"a", 150), (Throttled::Later(50), None));
+        assert_eq!(k.hit(&"a", 100, 100), (Throttled::Now, Some(7)));
+        assert_eq!(k.hit(&"a", 100, 150), (Throttled::Later(50), None));
         k.set_timer(&"a", 8);
         assert_eq!(k.timer_fired(&"a", 200), Some(8));
         // "b" went idle long ago and is dropped when another key is hit.
-        assert_eq!(k.hit(&"c", 400), (Throttled::Now, None));
+        assert_eq!(k.hit(&"c", 100, 400), (Throttled::Now, None));
         assert_eq!(k.len(), 1);
         assert!(!k.is_empty());
         assert_eq!(k.timer_fired(&"zz", 500), None);
+    }
+
+    #[test]
+    fn keyed_waits_are_per_key() {
+        let mut k: Keyed<u8, ()> = Keyed::default();
+        k.hit(&1, 500, 0);
+        k.hit(&2, 100, 0);
+        assert_eq!(k.hit(&1, 500, 150), (Throttled::Later(350), None));
+        assert_eq!(k.hit(&2, 100, 150), (Throttled::Now, None));
     }
 }

@@ -3,18 +3,16 @@
 //! Every text goes through the privacy engine (`Session::inputs().record_value`) before it
 //! is written; there is no other path from a control's value to an event.
 
-use super::{event_node, is_element, prototype_of, upper_tag};
+use super::hub::Hub;
+use super::{is_element, prototype_of, upper_tag};
 use crate::config::InputSampling;
 use crate::interaction::events::input_event;
-use crate::web::listener::Listener;
 use crate::web::patch::Patch;
 use crate::web::recorder::{now, Session};
 use js_sys::WeakMap;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{
-    EventTarget, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, Node, NodeList,
-};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, Node, NodeList};
 
 #[wasm_bindgen]
 extern "C" {
@@ -36,57 +34,43 @@ const HOOKED_SETTERS: [(&str, &str); 6] = [
 ];
 
 pub struct Inputs {
-    session: Weak<Session>,
     /// Control → the last (isChecked, text) sent for it, as one string: an unchanged state
     /// is not sent again (rrweb's `lastInputValueMap`). Weak, so removed controls go.
     last_sent: WeakMap,
     /// `input` and `change`, or only `change` for `sampling.input: "last"`.
-    events: &'static [&'static str],
+    pub events: &'static [&'static str],
+}
+
+/// Hooks the value setters of `window`'s form control prototypes.
+pub fn patch(hub: &Rc<Hub>, window: &JsValue) -> Vec<Patch> {
+    HOOKED_SETTERS
+        .iter()
+        .filter_map(|&(class, property)| {
+            let proto = prototype_of(window, class)?;
+            let hub = Rc::clone(hub);
+            Patch::setter(&proto, property, move |this, _| {
+                if let Some(session) = hub.session.upgrade() {
+                    hub.inputs.record(&session, this.unchecked_ref());
+                }
+            })
+        })
+        .collect()
 }
 
 impl Inputs {
-    pub fn new(session: Weak<Session>, sampling: InputSampling) -> Rc<Inputs> {
+    pub fn new(sampling: InputSampling) -> Inputs {
         let events: &'static [&'static str] = match sampling {
             InputSampling::All => &["input", "change"],
             InputSampling::Last => &["change"],
         };
-        Rc::new(Inputs {
-            session,
+        Inputs {
             last_sent: WeakMap::new(),
             events,
-        })
-    }
-
-    pub fn listen(self: &Rc<Self>, target: &EventTarget) -> Vec<Listener> {
-        self.events
-            .iter()
-            .map(|&name| {
-                let inputs = Rc::clone(self);
-                Listener::new(target, name, move |event| {
-                    if let Some(node) = event_node(&event) {
-                        inputs.record(&node);
-                    }
-                })
-            })
-            .collect()
-    }
-
-    /// Hooks the value setters of `window`'s form control prototypes.
-    pub fn patch(self: &Rc<Self>, window: &JsValue) -> Vec<Patch> {
-        HOOKED_SETTERS
-            .iter()
-            .filter_map(|&(class, property)| {
-                let proto = prototype_of(window, class)?;
-                let inputs = Rc::clone(self);
-                Patch::setter(&proto, property, move |this, _| {
-                    inputs.record(this.unchecked_ref());
-                })
-            })
-            .collect()
+        }
     }
 
     /// Records the state of the control `node` (or of the select owning an option).
-    fn record(&self, node: &Node) {
+    pub fn record(&self, session: &Session, node: &Node) {
         if !is_element(node) {
             return;
         }
@@ -119,13 +103,10 @@ impl Inputs {
             }
             _ => return,
         };
-        let Some(session) = self.session.upgrade() else {
-            return;
-        };
         let text = session.inputs().record_value(&kind, &value);
-        self.send(&session, node, &text, checked);
+        self.send(session, node, &text, checked);
         if kind == "radio" && checked {
-            self.uncheck_group(&session, node.unchecked_ref());
+            self.uncheck_group(session, node.unchecked_ref());
         }
     }
 

@@ -1,24 +1,26 @@
 //! Records what the user does: pointer moves and presses, scrolls, resizes, form input, media
 //! playback and text selection, as rrweb IncrementalSnapshot events.
 //!
-//! One set of observers serves the page's document and every root the snapshot finds (open
+//! One [`hub::Hub`] serves the page's document and every root the snapshot finds (open
 //! shadow roots, same-origin iframe documents), each root with its own listeners and, for
 //! iframe windows, its own prototype patches. Dropping the part removes all of it.
 
+mod hub;
 mod input;
 mod media;
 mod pointer;
 mod scroll;
 mod selection;
-mod throttler;
 
 use super::dom;
 use super::listener::Listener;
 use super::patch::Patch;
 use super::recorder::{Part, Session};
 use crate::config::{MEDIA_SAMPLE_MS, SCROLL_SAMPLE_MS};
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use crate::interaction::events::media::EVENTS as MEDIA_EVENTS;
+use hub::{Hub, What};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Event, EventTarget, Node};
 
@@ -60,26 +62,27 @@ extern "C" {
 /// Starts recording interactions on the page's document and window.
 pub fn start(session: &Rc<Session>) -> Rc<dyn Part> {
     let sampling = session.sampling();
-    let weak = Rc::downgrade(session);
-    let observers = Observers {
-        moves: sampling
+    let hub = Hub::new(
+        Rc::downgrade(session),
+        sampling
             .mousemove
-            .map(|ms| pointer::Moves::new(weak.clone(), ms, sampling.mousemove_flush)),
-        clicks: sampling
+            .map(|ms| pointer::Moves::new(ms, sampling.mousemove_flush)),
+        sampling
             .mouse_interaction
-            .then(|| pointer::Clicks::new(weak.clone(), has_pointer_events(&session.window))),
-        scrolls: scroll::scrolls(weak.clone(), nonzero_or(sampling.scroll, SCROLL_SAMPLE_MS)),
-        inputs: input::Inputs::new(weak.clone(), sampling.input),
-        media: media::media(weak.clone(), nonzero_or(sampling.media, MEDIA_SAMPLE_MS)),
-        session: weak.clone(),
-    };
-    let main = observers.watch(session.document.as_ref());
-    let resize = scroll::watch_viewport(weak, &session.window);
+            .then(|| pointer::Clicks::new(has_pointer_events(&session.window))),
+        input::Inputs::new(sampling.input),
+        nonzero_or(sampling.scroll, SCROLL_SAMPLE_MS),
+        nonzero_or(sampling.media, MEDIA_SAMPLE_MS),
+    );
+    let main = watch(&hub, session.document.as_ref());
+    // Only the page's window: the replay reads ViewportResize as the size of the recording.
+    let resize = hub.listen(&session.window, "resize", What::Resize);
     Rc::new(Interactions {
         roots: RefCell::new(Vec::new()),
         main,
         _resize: resize,
-        observers,
+        hub,
+        started: Cell::new(false),
     })
 }
 
@@ -92,95 +95,82 @@ fn nonzero_or(ms: u32, default: u32) -> u32 {
     }
 }
 
-/// The part. Fields drop in order: listeners and patches first, then the shared state.
+/// The part. Fields drop in order: listeners and patches first, then the hub and its timers.
 struct Interactions {
     /// Shadow roots and iframe documents, re-found by every full snapshot.
     roots: RefCell<Vec<Watch>>,
     main: Option<Watch>,
     _resize: Listener,
-    observers: Observers,
-}
-
-/// State shared by every watched root; each observer is off when its sampling says so.
-struct Observers {
-    moves: Option<Rc<pointer::Moves>>,
-    clicks: Option<Rc<pointer::Clicks>>,
-    scrolls: Rc<scroll::Scrolls>,
-    inputs: Rc<input::Inputs>,
-    media: Rc<media::Media>,
-    session: Weak<Session>,
+    hub: Rc<Hub>,
+    /// Set after the first full snapshot.
+    started: Cell<bool>,
 }
 
 /// What one root added to the page.
 struct Watch {
     root: Node,
-    selection: Option<Rc<selection::DocSelection>>,
     _listeners: Vec<Listener>,
     _patches: Vec<Patch>,
 }
 
-impl Observers {
-    fn watch(&self, root: &Node) -> Option<Watch> {
-        let target: &EventTarget = root.as_ref();
-        let mut listeners = Vec::new();
-        let mut patches = Vec::new();
-        let mut selection = None;
-        match dom::node_type(root) {
-            DOCUMENT_NODE => {
-                let document: &Document = root.unchecked_ref();
-                if let Some(moves) = &self.moves {
-                    listeners.extend(moves.listen(target));
-                }
-                if let Some(clicks) = &self.clicks {
-                    listeners.extend(clicks.listen(target));
-                }
-                listeners.push(scroll::listen(&self.scrolls, target));
-                listeners.extend(self.inputs.listen(target));
-                listeners.extend(media::listen(&self.media, target));
-                let (doc_selection, listener) =
-                    selection::DocSelection::watch(self.session.clone(), document);
-                listeners.push(listener);
-                selection = Some(doc_selection);
-                if let Some(window) = document.default_view() {
-                    patches = self.inputs.patch(&window);
-                }
-            }
-            // Pointer, focus and input events are composed and reach the document's listeners
-            // with the inner target first in their path; scroll, change, media events and
-            // events a script dispatches without `composed` stop at the shadow root.
-            DOCUMENT_FRAGMENT_NODE => {
-                listeners.push(scroll::listen(&self.scrolls, target));
-                listeners.extend(self.inputs.listen(target));
-                listeners.extend(media::listen(&self.media, target));
-            }
-            _ => return None,
-        }
-        Some(Watch {
-            root: root.clone(),
-            selection,
-            _listeners: listeners,
-            _patches: patches,
-        })
+fn watch(hub: &Rc<Hub>, root: &Node) -> Option<Watch> {
+    let target: &EventTarget = root.as_ref();
+    let listen = |name, what| hub.listen(target, name, what);
+    let mut listeners = vec![listen("scroll", What::Scroll)];
+    for name in hub.inputs.events {
+        listeners.push(listen(name, What::Input));
     }
+    for (name, kind) in MEDIA_EVENTS {
+        listeners.push(listen(name, What::Media(kind)));
+    }
+    let mut patches = Vec::new();
+    match dom::node_type(root) {
+        DOCUMENT_NODE => {
+            if hub.moves.is_some() {
+                for (name, source) in pointer::MOVE_EVENTS {
+                    listeners.push(listen(name, What::Move(source)));
+                }
+            }
+            if let Some(clicks) = &hub.clicks {
+                for &(name, kind) in clicks.events {
+                    listeners.push(listen(name, What::Click(kind)));
+                }
+            }
+            listeners.push(listen("selectionchange", What::Selection));
+            if let Some(window) = root.unchecked_ref::<Document>().default_view() {
+                patches = input::patch(hub, &window);
+            }
+        }
+        // Pointer, focus and input events are composed and reach the document's listeners
+        // with the inner target first in their path; scroll, change, media events and events
+        // a script dispatches without `composed` stop at the shadow root, so it gets its own.
+        DOCUMENT_FRAGMENT_NODE => {}
+        _ => return None,
+    }
+    Some(Watch {
+        root: root.clone(),
+        _listeners: listeners,
+        _patches: patches,
+    })
 }
 
 impl Part for Interactions {
     fn before_snapshot(&self, session: &Session) {
         // Buffered positions carry ids of the snapshot being replaced: send them before it.
-        if let Some(moves) = &self.observers.moves {
-            moves.flush(session);
-        }
+        self.hub.flush_moves(session);
+        self.hub.forget_frame_selections(session.document.as_ref());
         // The snapshot hands every live root back through `watch_root`; roots that left the
         // page are released here.
         let stale = std::mem::take(&mut *self.roots.borrow_mut());
         drop(stale);
     }
 
-    fn after_snapshot(&self, _session: &Session) {
-        // A snapshot carries no selection: record the current one again, if there is one.
-        if let Some(selection) = self.main.as_ref().and_then(|m| m.selection.as_ref()) {
-            selection.reset();
-            selection.record();
+    fn after_snapshot(&self, session: &Session) {
+        // The selection the page starts with, once, as rrweb does. Not after every checkout:
+        // with `checkoutEveryNth: 1` that event would itself trigger the next checkout.
+        if !self.started.replace(true) {
+            self.hub
+                .record_selection(session, session.document.as_ref());
         }
     }
 
@@ -190,13 +180,13 @@ impl Part for Interactions {
         if known {
             return;
         }
-        if let Some(watch) = self.observers.watch(root) {
+        if let Some(watch) = watch(&self.hub, root) {
             self.roots.borrow_mut().push(watch);
         }
     }
 }
 
-/// The node an event happened on, if it is an element the replay knows: `(node, id)`.
+/// The node an event happened on, if the replay knows it: `(node, id)`.
 fn target_with_id(session: &Session, event: &Event) -> Option<(Node, u32)> {
     let node = event_node(event)?;
     let id = session.id_of(&node)?;

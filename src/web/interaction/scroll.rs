@@ -1,42 +1,17 @@
-//! Scrolls of the window and of any element, and viewport resizes.
+//! Scroll offsets of the window and of any element, and the viewport size.
 
-use super::throttler::Throttler;
-use super::{event_node, is_element, DOCUMENT_NODE};
-use crate::interaction::events::{
-    scroll_event, viewport_resize_event, ViewportTracker, VIEWPORT_RESIZE_MS,
-};
+use super::{is_element, DOCUMENT_NODE};
+use crate::interaction::events::{scroll_event, viewport_resize_event};
 use crate::protocol::Timestamp;
 use crate::web::dom;
-use crate::web::listener::Listener;
-use crate::web::recorder::{viewport_size, Session};
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
-use wasm_bindgen::JsCast;
-use web_sys::{Document, EventTarget, Node, Window};
+use crate::web::recorder::{self, Session};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Node};
 
-/// One throttle per scrolled node (the document stands for the window).
-pub type Scrolls = Throttler<Node>;
-
-pub fn scrolls(session: Weak<Session>, wait_ms: u32) -> Rc<Scrolls> {
-    Throttler::new(wait_ms, move |node: &Node, now| {
-        if let Some(session) = session.upgrade() {
-            record(&session, node, now);
-        }
-    })
-}
-
-/// Scroll events do not bubble, but a capturing listener on the document (or shadow root)
-/// sees every element's scroll before it reaches the element.
-pub fn listen(scrolls: &Rc<Scrolls>, target: &EventTarget) -> Listener {
-    let scrolls = Rc::clone(scrolls);
-    Listener::new(target, "scroll", move |event| {
-        if let Some(node) = event_node(&event) {
-            scrolls.call(node);
-        }
-    })
-}
-
-fn record(session: &Session, node: &Node, now: Timestamp) {
+/// Emits the scroll position of `target` (the document stands for its window), read now: the
+/// throttle's trailing run therefore records the final position.
+pub fn record(session: &Session, target: &JsValue, now: Timestamp) {
+    let node: &Node = target.unchecked_ref();
     let Some(id) = session.id_of(node) else {
         return;
     };
@@ -65,19 +40,11 @@ fn window_scroll(document: &Document) -> (f64, f64) {
     }
 }
 
-/// ViewportResize on the page's window, throttled like rrweb (200 ms) and sent only when the
-/// size (computed as for the Meta event) changed. Iframe windows are not watched: the replay
-/// reads ViewportResize as the size of the whole recording.
-pub fn watch_viewport(session: Weak<Session>, window: &Window) -> Listener {
-    let tracker = RefCell::new(ViewportTracker::default());
-    let throttle = Throttler::new(VIEWPORT_RESIZE_MS as u32, move |_: &(), now| {
-        let Some(session) = session.upgrade() else {
-            return;
-        };
-        let (width, height) = viewport_size(&session.window, &session.document);
-        if tracker.borrow_mut().changed(width, height) {
-            session.emit_incremental(&viewport_resize_event(width, height, now), now);
-        }
-    });
-    Listener::new(window, "resize", move |_| throttle.call(()))
+/// The page's viewport, computed as for the Meta event.
+pub fn viewport_size(session: &Session) -> (u32, u32) {
+    recorder::viewport_size(&session.window, &session.document)
+}
+
+pub fn record_viewport(session: &Session, width: u32, height: u32, now: Timestamp) {
+    session.emit_incremental(&viewport_resize_event(width, height, now), now);
 }
