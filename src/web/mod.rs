@@ -4,6 +4,7 @@
 mod api;
 mod dom;
 mod emit;
+mod interaction;
 mod listener;
 mod mirror;
 mod mutation;

@@ -119,6 +119,7 @@ impl Session {
     fn start_parts(self: &Rc<Self>) {
         self.add_part(super::mutation::start(self));
         self.add_part(super::stylesheets::start(self));
+        self.add_part(super::interaction::start(self));
     }
 
     pub fn add_part(&self, part: Rc<dyn Part>) {
@@ -272,7 +273,8 @@ impl Drop for Session {
     }
 }
 
-fn viewport_size(window: &Window, document: &Document) -> (u32, u32) {
+/// The viewport size as the Meta event reports it (rrweb's `getWindowWidth`/`Height`).
+pub fn viewport_size(window: &Window, document: &Document) -> (u32, u32) {
     let read = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
         v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u32
     };
