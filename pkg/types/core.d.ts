@@ -119,9 +119,11 @@ export interface InitOutput {
     readonly recorder_recording: (a: number) => number;
     readonly recorder_stop: (a: number) => void;
     readonly recorder_takeFullSnapshot: (a: number) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h338572edf3272eb8: (a: number, b: number, c: any, d: any, e: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h19eec7351ec44466: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__hcbebba29de4e31f7: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h9f9e0a90dd30ad88: (a: number, b: number, c: any, d: any, e: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h18d1e1dc8c649040: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h7559fc228fdb49d6: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h42709fead0b5dd31: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h482ac12a219236c1: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;

@@ -63,9 +63,18 @@ export async function recordAndReplay(h, name, pagePath, { scrollTo, settleMs } 
   } finally {
     await repPage.context().close();
   }
+  return { url, ...compareWithReplay(name, rec, rep, rec.events) };
+}
+
+/**
+ * Compare what the page showed (`rec`: { screenshot, maskRects, scroll, scrolledElements,
+ * pageErrors }, e.g. from capturePage) with a replay frame (`rep`, from replay()/seek()):
+ * the result assertReplayMatches() takes.
+ */
+export function compareWithReplay(name, rec, rep, events) {
   const maskRects = [...rec.maskRects, ...rep.maskRects];
   const comparison = compareScreenshots(rec.screenshot, rep.screenshot, { maskRects });
-  return { name, url, rec, rep, comparison, maskRects, events: rec.events };
+  return { name, rec, rep, comparison, maskRects, events };
 }
 
 const ALWAYS_WRITE = /^(1|always|true)$/i.test(process.env.E2E_ARTIFACTS || '');

@@ -32,30 +32,20 @@ export function assertRecorderBuilt() {
   }
 }
 
-const SETTLE_SCRIPT = path.join(REPO_ROOT, 'tests/e2e/lib/settle.js');
+const INIT_SCRIPTS = ['tests/e2e/lib/settle.js', 'tests/e2e/lib/normalize.js'].map((f) => path.join(REPO_ROOT, f));
 
 /**
- * Navigate to url, wait for load, fonts and images, optionally scroll, start the recorder and
- * collect what it emits.
- *
- * options:
- *   scrollTo     number (window y) | {x, y} | {selector, margin}: scroll there before recording
- *   settleMs     how long to keep recording after `ready` (same-origin iframe documents may be
- *                attached asynchronously), default 300
- *   recordOptions extra options passed to record() (besides emit)
- *
- * Returns { events, screenshot (PNG Buffer, viewport), maskRects, scroll: {x, y}, scrolledElements,
- *           viewport: {width, height}, pageErrors, consoleErrors, recorder, timings }.
+ * Navigate to url, wait for load, fonts and images, optionally scroll there (see recordPage).
+ * Returns { pageErrors, consoleErrors (live arrays: they keep filling), loadMs }.
  */
-export async function recordPage(page, url, { scrollTo, settleMs = 300, recordOptions = {} } = {}) {
-  assertRecorderBuilt();
+export async function openPage(page, url, { scrollTo } = {}) {
   const pageErrors = [];
   const consoleErrors = [];
   page.on('pageerror', (err) => pageErrors.push(String(err && err.stack ? err.stack : err)));
   page.on('console', (msg) => {
     if (msg.type() === 'error') consoleErrors.push(msg.text());
   });
-  await page.addInitScript({ path: SETTLE_SCRIPT });
+  for (const file of INIT_SCRIPTS) await page.addInitScript({ path: file });
 
   const t0 = Date.now();
   const response = await page.goto(url, { waitUntil: 'load' });
@@ -82,14 +72,23 @@ export async function recordPage(page, url, { scrollTo, settleMs = 300, recordOp
       await window.__e2e.frames(2);
     }, scrollTo);
   }
-  const t1 = Date.now();
+  return { pageErrors, consoleErrors, loadMs: Date.now() - t0 };
+}
 
-  // Load the recorder the way users do: a classic <script src>.
+/** Load the recorder the way users do: a classic <script src>. Does not start recording. */
+export async function loadRecorder(page) {
+  assertRecorderBuilt();
   await page.addScriptTag({ url: '/' + RECORDER_SCRIPT });
+}
 
+/**
+ * Call record() with an emit that stores every event as JSON (serialized at emit time: what a
+ * transport would send, immune to later mutation) and wait for `ready`. The handle is
+ * window.__e2eHandle = { stop, takeFullSnapshot, addCustomEvent, ready } for either recorder.
+ */
+export async function startRecorder(page, recordOptions = {}) {
   await page.evaluate(
     async ({ recorder, recordOptions }) => {
-      // Serialize at emit time: what a transport would send, immune to later mutation.
       const out = (window.__e2eEvents = []);
       const emit = (event) => out.push(JSON.stringify(event));
       let handle;
@@ -120,9 +119,63 @@ export async function recordPage(page, url, { scrollTo, settleMs = 300, recordOp
     },
     { recorder: RECORDER, recordOptions },
   );
-  const t2 = Date.now();
+}
 
-  await page.waitForTimeout(settleMs);
+/** How many events the recorder has emitted so far. */
+export function eventCount(page) {
+  return page.evaluate(() => window.__e2eEvents.length);
+}
+
+/**
+ * Resolve once the recorder has emitted nothing new for quietMs (checked every 25 ms).
+ * Returns the event count then; throws after timeoutMs.
+ */
+export async function waitForQuiet(page, { quietMs = 300, timeoutMs = 15_000 } = {}) {
+  return page.evaluate(
+    ({ quietMs, timeoutMs }) =>
+      new Promise((resolve, reject) => {
+        const events = window.__e2eEvents;
+        const start = performance.now();
+        let count = events.length;
+        let since = start;
+        const timer = setInterval(() => {
+          const now = performance.now();
+          if (events.length !== count) {
+            count = events.length;
+            since = now;
+          } else if (now - since >= quietMs) {
+            clearInterval(timer);
+            resolve(count);
+          }
+          if (now - start > timeoutMs) {
+            clearInterval(timer);
+            reject(new Error(`the recorder was still emitting after ${timeoutMs} ms (${count} events)`));
+          }
+        }, 25);
+      }),
+    { quietMs, timeoutMs },
+  );
+}
+
+/** Every event emitted so far, parsed. */
+export async function takeEvents(page) {
+  const json = await page.evaluate(() => window.__e2eEvents);
+  return json.map((s) => JSON.parse(s));
+}
+
+/** Stop the recorder; returns the number of events emitted up to (and by) stop(). */
+export function stopRecorder(page) {
+  return page.evaluate(() => {
+    window.__e2eHandle.stop();
+    return window.__e2eEvents.length;
+  });
+}
+
+/**
+ * What the page shows right now: { scroll, viewport, maskRects, scrolledElements, screenshot }.
+ * (Lets two frames render first.)
+ */
+export async function capturePage(page) {
   const state = await page.evaluate(async () => {
     await window.__e2e.frames(2);
     return {
@@ -134,15 +187,37 @@ export async function recordPage(page, url, { scrollTo, settleMs = 300, recordOp
   });
   // caret: 'initial': the default ('hide') injects a style into inputs, which the recorder would see.
   const screenshot = await page.screenshot({ type: 'png', caret: 'initial' });
+  return { ...state, screenshot };
+}
 
-  const json = await page.evaluate(() => {
-    window.__e2eHandle.stop();
-    return window.__e2eEvents;
-  });
-  const events = json.map((s) => JSON.parse(s));
+/**
+ * Navigate to url, wait for load, fonts and images, optionally scroll, start the recorder and
+ * collect what it emits.
+ *
+ * options:
+ *   scrollTo     number (window y) | {x, y} | {selector, margin}: scroll there before recording
+ *   settleMs     how long to keep recording after `ready` (same-origin iframe documents may be
+ *                attached asynchronously), default 300
+ *   recordOptions extra options passed to record() (besides emit)
+ *
+ * Returns { events, screenshot (PNG Buffer, viewport), maskRects, scroll: {x, y}, scrolledElements,
+ *           viewport: {width, height}, pageErrors, consoleErrors, recorder, timings }.
+ */
+export async function recordPage(page, url, { scrollTo, settleMs = 300, recordOptions = {} } = {}) {
+  assertRecorderBuilt();
+  const t0 = Date.now();
+  const { pageErrors, consoleErrors } = await openPage(page, url, { scrollTo });
+  const t1 = Date.now();
+  await loadRecorder(page);
+  await startRecorder(page, recordOptions);
+  const t2 = Date.now();
+
+  await page.waitForTimeout(settleMs);
+  const state = await capturePage(page);
+  await stopRecorder(page);
+  const events = await takeEvents(page);
   return {
     events,
-    screenshot,
     ...state,
     pageErrors,
     consoleErrors,
