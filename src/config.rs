@@ -43,7 +43,11 @@ impl Value {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Called with every event as a plain JS object, like rrweb's `record({ emit })`.
-    pub emit: FnRef,
+    pub emit: Option<FnRef>,
+    /// Where batches of events are sent (PROTOCOL.md); `None` when only `emit` is used.
+    pub delivery: Option<DeliveryConfig>,
+    /// `onError(error)`: told about delivery failures (a batch rejected, data dropped).
+    pub on_error: Option<FnRef>,
     pub snapshot: SnapshotConfig,
     pub sampling: SamplingConfig,
     pub checkout: CheckoutConfig,
@@ -54,6 +58,52 @@ pub struct Config {
     pub mask_text_fn: Option<FnRef>,
     /// Record nothing when the browser signals Do Not Track or Global Privacy Control.
     pub respect_do_not_track: bool,
+}
+
+/// Default time between batches, in ms.
+pub const FLUSH_INTERVAL_MS: u32 = 3_000;
+/// Default largest batch, in bytes of event JSON (before compression).
+pub const MAX_BATCH_BYTES: u32 = 512 * 1024;
+/// Default largest queue of undelivered events, in bytes of event JSON; it is also kept in
+/// localStorage, whose quota is about 5 million characters.
+pub const MAX_QUEUE_BYTES: u32 = 4 * 1024 * 1024;
+
+/// How batches are encoded on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    Gzip,
+    None,
+}
+
+/// Sending recordings to an endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryConfig {
+    pub endpoint: String,
+    /// Extra request headers (not sent on unload, where requests must be CORS-simple).
+    pub headers: Vec<(String, String)>,
+    pub flush_interval_ms: u32,
+    pub max_batch_bytes: u32,
+    pub max_queue_bytes: u32,
+    pub compression: Compression,
+    /// Fraction of sessions recorded, decided once per session (1 = all).
+    pub sample_rate: f64,
+    /// Nothing is sent until the session has lasted this long.
+    pub minimum_duration_ms: u32,
+}
+
+impl DeliveryConfig {
+    fn new(endpoint: String) -> Self {
+        DeliveryConfig {
+            endpoint,
+            headers: Vec::new(),
+            flush_interval_ms: FLUSH_INTERVAL_MS,
+            max_batch_bytes: MAX_BATCH_BYTES,
+            max_queue_bytes: MAX_QUEUE_BYTES,
+            compression: Compression::Gzip,
+            sample_rate: 1.0,
+            minimum_duration_ms: 0,
+        }
+    }
 }
 
 /// Default mouse/touch move sampling interval, as rrweb's `sampling.mousemove`.
@@ -129,7 +179,11 @@ pub const OPTION_NAMES: &[&str] = &[
     "blockSelector",
     "checkoutEveryNms",
     "checkoutEveryNth",
+    "compression",
     "emit",
+    "endpoint",
+    "flushIntervalMs",
+    "headers",
     "ignoreClass",
     "inlineStylesheet",
     "maskInputFn",
@@ -137,10 +191,26 @@ pub const OPTION_NAMES: &[&str] = &[
     "maskTextClass",
     "maskTextFn",
     "maskTextSelector",
+    "maxBatchBytes",
+    "maxQueueBytes",
+    "minimumDurationMs",
+    "onError",
     "privacy",
     "respectDoNotTrack",
+    "sampleRate",
     "sampling",
     "unmaskTextSelector",
+];
+
+/// Options that only make sense with `endpoint`.
+const DELIVERY_OPTIONS: &[&str] = &[
+    "compression",
+    "flushIntervalMs",
+    "headers",
+    "maxBatchBytes",
+    "maxQueueBytes",
+    "minimumDurationMs",
+    "sampleRate",
 ];
 
 /// Every `sampling` member name.
@@ -171,6 +241,10 @@ pub enum ConfigError {
     Missing {
         option: &'static str,
         why: &'static str,
+    },
+    Needs {
+        option: String,
+        needs: &'static str,
     },
 }
 
@@ -204,6 +278,9 @@ impl fmt::Display for ConfigError {
             ConfigError::Missing { option, why } => {
                 write!(f, "tapedeck: option `{option}` is required: {why}")
             }
+            ConfigError::Needs { option, needs } => {
+                write!(f, "tapedeck: option `{option}` only applies with `{needs}`")
+            }
         }
     }
 }
@@ -224,6 +301,8 @@ impl Config {
         let mut mask_input_fn = None;
         let mut mask_text_fn = None;
         let mut respect_do_not_track = false;
+        let mut on_error = None;
+        let mut endpoint = None;
         for (name, value) in members {
             if *value == Value::Null {
                 continue;
@@ -264,15 +343,42 @@ impl Config {
                 "maskInputFn" => mask_input_fn = Some(function(name, value)?),
                 "maskTextFn" => mask_text_fn = Some(function(name, value)?),
                 "respectDoNotTrack" => respect_do_not_track = boolean(name, value)?,
+                "onError" => on_error = Some(function(name, value)?),
+                "endpoint" => match value {
+                    Value::String(s) if !s.trim().is_empty() => {
+                        endpoint = Some(s.trim().to_string())
+                    }
+                    other => return Err(wrong(name, "a URL string", other)),
+                },
+                n if DELIVERY_OPTIONS.contains(&n) => {}
                 _ => return Err(unknown(name, "", OPTION_NAMES)),
             }
         }
-        let emit = emit.ok_or(ConfigError::Missing {
-            option: "emit",
-            why: "a function(event) that receives every recorded event",
-        })?;
+        let delivery = match endpoint {
+            Some(endpoint) => Some(parse_delivery(members, endpoint)?),
+            None => {
+                if let Some((name, _)) = members
+                    .iter()
+                    .find(|(n, v)| DELIVERY_OPTIONS.contains(&n.as_str()) && *v != Value::Null)
+                {
+                    return Err(ConfigError::Needs {
+                        option: name.clone(),
+                        needs: "endpoint",
+                    });
+                }
+                None
+            }
+        };
+        if emit.is_none() && delivery.is_none() {
+            return Err(ConfigError::Missing {
+                option: "endpoint` or `emit",
+                why: "a URL to send recordings to, or a function(event) that receives every event",
+            });
+        }
         Ok(Config {
             emit,
+            delivery,
+            on_error,
             snapshot,
             sampling,
             checkout,
@@ -328,6 +434,81 @@ fn parse_sampling(value: &Value) -> Result<SamplingConfig, ConfigError> {
         }
     }
     Ok(sampling)
+}
+
+fn parse_delivery(
+    members: &[(String, Value)],
+    endpoint: String,
+) -> Result<DeliveryConfig, ConfigError> {
+    let mut d = DeliveryConfig::new(endpoint);
+    for (name, value) in members {
+        if *value == Value::Null {
+            continue;
+        }
+        match name.as_str() {
+            "headers" => {
+                let Value::Object(headers) = value else {
+                    return Err(wrong(
+                        name,
+                        "an object of header names to string values",
+                        value,
+                    ));
+                };
+                for (header, v) in headers {
+                    match v {
+                        Value::String(s) => d.headers.push((header.clone(), s.clone())),
+                        other => {
+                            return Err(wrong(&format!("headers.{header}"), "a string", other))
+                        }
+                    }
+                }
+            }
+            "flushIntervalMs" => {
+                d.flush_interval_ms = positive_int(name, value, "a number of milliseconds > 0")?
+            }
+            "maxBatchBytes" => {
+                d.max_batch_bytes = positive_int(name, value, "a number of bytes > 0")?
+            }
+            "maxQueueBytes" => {
+                d.max_queue_bytes = positive_int(name, value, "a number of bytes > 0")?
+            }
+            "minimumDurationMs" => {
+                d.minimum_duration_ms = ms(name, value, "a number of milliseconds")?
+            }
+            "compression" => {
+                d.compression = match value {
+                    Value::String(s) if s == "gzip" => Compression::Gzip,
+                    Value::String(s) if s == "none" => Compression::None,
+                    other => return Err(wrong(name, "\"gzip\" or \"none\"", other)),
+                }
+            }
+            "sampleRate" => match value {
+                Value::Number(n) if (0.0..=1.0).contains(n) => d.sample_rate = *n,
+                Value::Number(n) => {
+                    let got = if *n > 1.0 {
+                        "a number above 1"
+                    } else {
+                        "a negative number"
+                    };
+                    return Err(ConfigError::WrongType {
+                        option: name.clone(),
+                        expected: "a number from 0 to 1",
+                        got,
+                    });
+                }
+                other => return Err(wrong(name, "a number from 0 to 1", other)),
+            },
+            _ => {}
+        }
+    }
+    if d.max_queue_bytes < d.max_batch_bytes {
+        return Err(ConfigError::WrongType {
+            option: "maxQueueBytes".into(),
+            expected: "at least maxBatchBytes",
+            got: "less",
+        });
+    }
+    Ok(d)
 }
 
 fn class_name(option: &str, value: &Value) -> Result<String, ConfigError> {
@@ -466,7 +647,8 @@ mod tests {
     #[test]
     fn defaults_apply() {
         let c = Config::parse(&obj(vec![("emit", Value::Function(FnRef(0)))])).unwrap();
-        assert_eq!(c.emit, FnRef(0));
+        assert_eq!(c.emit, Some(FnRef(0)));
+        assert_eq!(c.delivery, None);
         assert!(c.snapshot.inline_stylesheet);
     }
 
@@ -477,7 +659,7 @@ mod tests {
             ("inlineStylesheet", Value::Bool(false)),
         ]))
         .unwrap();
-        assert_eq!(c.emit, FnRef(3));
+        assert_eq!(c.emit, Some(FnRef(3)));
         assert!(!c.snapshot.inline_stylesheet);
         let c = Config::parse(&obj(vec![
             ("emit", Value::Function(FnRef(0))),
@@ -511,7 +693,7 @@ mod tests {
         );
         assert_eq!(
             err(obj(vec![("colour", Value::Bool(true))])),
-            "tapedeck: unknown option `colour` (known options: blockClass, blockSelector, checkoutEveryNms, checkoutEveryNth, emit, ignoreClass, inlineStylesheet, maskInputFn, maskInputOptions, maskTextClass, maskTextFn, maskTextSelector, privacy, respectDoNotTrack, sampling, unmaskTextSelector)"
+            "tapedeck: unknown option `colour` (known options: blockClass, blockSelector, checkoutEveryNms, checkoutEveryNth, compression, emit, endpoint, flushIntervalMs, headers, ignoreClass, inlineStylesheet, maskInputFn, maskInputOptions, maskTextClass, maskTextFn, maskTextSelector, maxBatchBytes, maxQueueBytes, minimumDurationMs, onError, privacy, respectDoNotTrack, sampleRate, sampling, unmaskTextSelector)"
         );
     }
 
@@ -621,7 +803,7 @@ mod tests {
     fn emit_is_required() {
         assert_eq!(
             err(obj(vec![])),
-            "tapedeck: option `emit` is required: a function(event) that receives every recorded event"
+            "tapedeck: option `endpoint` or `emit` is required: a URL to send recordings to, or a function(event) that receives every event"
         );
     }
 
@@ -701,6 +883,96 @@ mod tests {
         assert_eq!(
             e(vec![("maskTextFn", Value::Bool(true))]),
             "tapedeck: option `maskTextFn` expects a function, got a boolean"
+        );
+    }
+
+    #[test]
+    fn delivery_options_and_defaults() {
+        let c = Config::parse(&obj(vec![("endpoint", Value::String(" /ingest ".into()))])).unwrap();
+        assert_eq!(c.emit, None);
+        let d = c.delivery.unwrap();
+        assert_eq!(d, DeliveryConfig::new("/ingest".into()));
+        assert_eq!(
+            (d.flush_interval_ms, d.compression, d.sample_rate),
+            (FLUSH_INTERVAL_MS, Compression::Gzip, 1.0)
+        );
+        let c = Config::parse(&obj(vec![
+            ("endpoint", Value::String("https://c.test/i".into())),
+            ("emit", Value::Function(FnRef(0))),
+            (
+                "headers",
+                obj(vec![("Authorization", Value::String("Bearer x".into()))]),
+            ),
+            ("flushIntervalMs", Value::Number(500.0)),
+            ("maxBatchBytes", Value::Number(1000.0)),
+            ("maxQueueBytes", Value::Number(5000.0)),
+            ("compression", Value::String("none".into())),
+            ("sampleRate", Value::Number(0.25)),
+            ("minimumDurationMs", Value::Number(4000.0)),
+            ("onError", Value::Function(FnRef(1))),
+        ]))
+        .unwrap();
+        let d = c.delivery.unwrap();
+        assert_eq!(
+            d.headers,
+            vec![("Authorization".to_string(), "Bearer x".to_string())]
+        );
+        assert_eq!(
+            (d.flush_interval_ms, d.max_batch_bytes, d.max_queue_bytes),
+            (500, 1000, 5000)
+        );
+        assert_eq!(
+            (d.compression, d.sample_rate, d.minimum_duration_ms),
+            (Compression::None, 0.25, 4000)
+        );
+        assert_eq!((c.emit, c.on_error), (Some(FnRef(0)), Some(FnRef(1))));
+    }
+
+    #[test]
+    fn delivery_option_errors() {
+        let e = |members| Config::parse(&obj(members)).unwrap_err().to_string();
+        let ep = || ("endpoint", Value::String("/i".into()));
+        assert_eq!(
+            e(vec![
+                ("emit", Value::Function(FnRef(0))),
+                ("sampleRate", Value::Number(0.5))
+            ]),
+            "tapedeck: option `sampleRate` only applies with `endpoint`"
+        );
+        assert_eq!(
+            e(vec![("endpoint", Value::Bool(true))]),
+            "tapedeck: option `endpoint` expects a URL string, got a boolean"
+        );
+        assert_eq!(
+            e(vec![ep(), ("sampleRate", Value::Number(1.5))]),
+            "tapedeck: option `sampleRate` expects a number from 0 to 1, got a number above 1"
+        );
+        assert_eq!(
+            e(vec![ep(), ("compression", Value::String("br".into()))]),
+            "tapedeck: option `compression` expects \"gzip\" or \"none\", got a string"
+        );
+        assert_eq!(
+            e(vec![
+                ep(),
+                ("headers", obj(vec![("X-A", Value::Number(1.0))]))
+            ]),
+            "tapedeck: option `headers.X-A` expects a string, got a number"
+        );
+        assert_eq!(
+            e(vec![ep(), ("flushIntervalMs", Value::Number(0.0))]),
+            "tapedeck: option `flushIntervalMs` expects a number of milliseconds > 0, got 0"
+        );
+        assert_eq!(
+            e(vec![
+                ep(),
+                ("maxBatchBytes", Value::Number(10.0)),
+                ("maxQueueBytes", Value::Number(5.0))
+            ]),
+            "tapedeck: option `maxQueueBytes` expects at least maxBatchBytes, got less"
+        );
+        assert_eq!(
+            e(vec![ep(), ("onError", Value::String("x".into()))]),
+            "tapedeck: option `onError` expects a function, got a string"
         );
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod cssom;
+pub mod delivery;
 pub mod interaction;
 pub mod json;
 pub mod mutation;

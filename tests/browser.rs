@@ -587,8 +587,8 @@ fn checkout_custom_events_and_stop() {
         sink.recorder.add_custom_event("bad", cyclic).is_err(),
         "a payload JSON cannot hold is an error"
     );
-    sink.recorder.stop();
-    sink.recorder.stop();
+    let _ = sink.recorder.stop();
+    let _ = sink.recorder.stop();
     sink.recorder.take_full_snapshot();
     sink.recorder
         .add_custom_event("after", JsValue::NULL)
@@ -607,7 +607,7 @@ fn two_recorders_do_not_interfere() {
         1,
         "each recorder has its own ids"
     );
-    a.recorder.stop();
+    let _ = a.recorder.stop();
     b.recorder.take_full_snapshot();
     assert_eq!(a.events().len(), 2);
     assert_eq!(b.events().len(), 4);

@@ -570,7 +570,7 @@ async fn same_origin_iframes_record_their_own_events_and_setters() {
         [json!({"source": 3, "id": frame_doc, "x": 0, "y": 40})]
     );
     assert_eq!(js("return __frameSetter() !== __frameSetterBefore"), true);
-    sink.recorder.stop();
+    let _ = sink.recorder.stop();
     assert_eq!(
         js("return __frameSetter() === __frameSetterBefore"),
         true,
@@ -656,7 +656,7 @@ async fn stop_removes_every_listener_timer_and_patch() {
         b.scrollTop = 5; b.dispatchEvent(new Event('scroll'));
         b.scrollTop = 9; b.dispatchEvent(new Event('scroll'));");
     let before = sink.events().len();
-    sink.recorder.stop();
+    let _ = sink.recorder.stop();
     assert_eq!(
         js(&format!(
             "return {setters}.every((s, i) => s === __settersBefore[i])"

@@ -368,7 +368,7 @@ async fn moves_adds_removes_texts_and_attributes_replay_exactly() {
     js("document.getElementById('b').append(window.__removed); window.__removed.firstChild.textContent = 'back';");
     settle(0).await;
     assert_replays(&sink, "root");
-    sink.recorder.stop();
+    let _ = sink.recorder.stop();
 }
 
 #[wasm_bindgen_test]
@@ -501,7 +501,7 @@ async fn style_text_changes_and_checkouts() {
     let model = Model::from_events(&events);
     let p = model.find("class", "x");
     assert_eq!(model.render(p), "<p class=x>after checkout</p>");
-    sink.recorder.stop();
+    let _ = sink.recorder.stop();
     let before = sink.events().len();
     js("document.querySelector('#root p').textContent = 'after stop';");
     settle(0).await;
@@ -550,7 +550,7 @@ async fn checkout_every_nth_event_takes_a_new_full_snapshot() {
         flags,
         [false, false, false, false, true, true, false, false, true, true, false]
     );
-    recorder.stop();
+    let _ = recorder.stop();
 }
 
 #[wasm_bindgen_test]
@@ -564,7 +564,7 @@ async fn checkout_every_n_ms_takes_a_new_full_snapshot_on_the_next_event() {
     js("document.getElementById('t').firstChild.data = 'b';");
     settle(0).await;
     assert_eq!(types(&events), [4, 2, 3, 3, 4, 2]);
-    recorder.stop();
+    let _ = recorder.stop();
 }
 
 #[wasm_bindgen_test]
@@ -598,5 +598,5 @@ async fn shadow_roots_inside_iframes_are_recorded_across_windows() {
     let host = &model.nodes[&add["parentId"].as_u64().unwrap()];
     assert_eq!(host.node["attributes"]["id"], "h");
     assert_eq!(host.node["isShadowHost"], true);
-    sink.recorder.stop();
+    let _ = sink.recorder.stop();
 }

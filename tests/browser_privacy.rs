@@ -76,7 +76,7 @@ impl Sink {
 
 impl Drop for Sink {
     fn drop(&mut self) {
-        self.recorder.stop();
+        let _ = self.recorder.stop();
     }
 }
 

@@ -357,7 +357,7 @@ fn stop_restores_the_browsers_functions() {
         [false; 12],
         "every method and setter is wrapped while recording"
     );
-    sink.recorder.stop();
+    let _ = sink.recorder.stop();
     assert_eq!(same_functions(&before, &js(PATCHED)), [true; 12]);
     js("const s = document.getElementById('s5').sheet;
         s.insertRule('.after{}', 0);
@@ -380,7 +380,7 @@ fn a_library_wrapping_after_us_keeps_working_after_stop() {
           return inner.apply(this, args);
         };
         document.getElementById('s6').sheet.insertRule('.during{}', 0);");
-    sink.recorder.stop();
+    let _ = sink.recorder.stop();
     let result = js("return document.getElementById('s6').sheet.insertRule('.after{}', 1)");
     assert_eq!(result, 1);
     assert_eq!(
@@ -410,11 +410,11 @@ fn two_recorders_record_independently_and_stop_cleanly() {
     js("document.getElementById('s7').sheet.insertRule('.both{}', 0);");
     assert_eq!(a.style_events().len(), 1);
     assert_eq!(b.style_events().len(), 1);
-    b.recorder.stop();
+    let _ = b.recorder.stop();
     js("document.getElementById('s7').sheet.insertRule('.a{}', 0);");
     assert_eq!(a.style_events().len(), 2);
     assert_eq!(b.style_events().len(), 1);
-    a.recorder.stop();
+    let _ = a.recorder.stop();
     assert_eq!(
         same_functions(&before, &js(PATCHED)),
         [true; 12],
@@ -425,10 +425,10 @@ fn two_recorders_record_independently_and_stop_cleanly() {
     // the second's (Patch never removes a wrapper someone wrapped), and record nothing.
     let mut a = Sink::start();
     let mut b = Sink::start();
-    a.recorder.stop();
+    let _ = a.recorder.stop();
     js("document.getElementById('s7').sheet.insertRule('.b{}', 0);");
     assert_eq!((a.style_events().len(), b.style_events().len()), (0, 1));
-    b.recorder.stop();
+    let _ = b.recorder.stop();
     let index = js("return document.getElementById('s7').sheet.insertRule('.c{}', 1)");
     assert_eq!(index, 1);
     assert_eq!((a.style_events().len(), b.style_events().len()), (0, 1));
@@ -475,6 +475,6 @@ async fn same_origin_iframe_prototypes_are_patched_and_restored() {
             {"styleId": 1, "rules": [{"rule": ".k { }", "index": 0}]}]}),
         "the frame's adopted sheets follow the checkout"
     );
-    sink.recorder.stop();
+    let _ = sink.recorder.stop();
     assert_eq!(same_functions(&before, &js(frame_patched)), [true; 4]);
 }

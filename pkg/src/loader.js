@@ -80,16 +80,22 @@ export function createTapedeck(wasmUrl) {
     }
 
     stop() {
-      if (this.#stopped) return;
+      if (this.#stopped) return Promise.resolve();
       this.#stopped = true;
       running.delete(this);
       this.#queue.length = 0;
-      if (this.#core) {
-        const core = this.#core;
-        this.#core = null;
-        core.stop();
-        core.free();
-      }
+      if (!this.#core) return Promise.resolve();
+      const core = this.#core;
+      this.#core = null;
+      const flushed = core.stop();
+      core.free();
+      return flushed;
+    }
+
+    flush() {
+      if (this.#core) return this.#core.flush();
+      if (this.#stopped) return Promise.resolve();
+      return this.ready.then(() => (this.#core ? this.#core.flush() : undefined));
     }
 
     get recording() {

@@ -10,8 +10,29 @@ export interface TapedeckEvent {
 
 /** Options for `record()`. An unknown option or a wrong type is an error naming it. */
 export interface RecordOptions {
-    /** Called with every event as a plain object, like rrweb's `record({ emit })`. */
-    emit: (event: TapedeckEvent, isCheckout?: boolean) => void;
+    /**
+     * Called with every event as a plain object, like rrweb's `record({ emit })`. `endpoint`,
+     * `emit` or both must be given.
+     */
+    emit?: (event: TapedeckEvent, isCheckout?: boolean) => void;
+    /** Where batches of events are POSTed (same- or cross-origin); see PROTOCOL.md. */
+    endpoint?: string;
+    /** Extra request headers (not sent on page unload, where requests must be CORS-simple). */
+    headers?: Record<string, string>;
+    /** Time between batches in ms (default 3000). */
+    flushIntervalMs?: number;
+    /** Largest batch, in bytes of event JSON before compression (default 524288). */
+    maxBatchBytes?: number;
+    /** Largest queue of undelivered events in bytes; past it the oldest are dropped, never silently (default 4194304). */
+    maxQueueBytes?: number;
+    /** "gzip" (default, done in wasm) or "none". */
+    compression?: 'gzip' | 'none';
+    /** Told about delivery problems: a batch rejected or too large, data dropped. */
+    onError?: (error: Error & { kind: 'rejected' | 'too-large' | 'dropped'; status?: number }) => void;
+    /** Fraction of sessions recorded, decided once per session (default 1). */
+    sampleRate?: number;
+    /** Nothing is sent until the session has lasted this long, in ms (default 0). */
+    minimumDurationMs?: number;
     /** Inline stylesheets as `_cssText` (default true). */
     inlineStylesheet?: boolean;
     /** How often interactions are sampled; names and defaults as rrweb's. */
@@ -68,10 +89,15 @@ export interface RecordOptions {
 export interface RecorderHandle {
     /** False once stopped, or when nothing is recorded by choice (see `reason`). */
     readonly recording: boolean;
-    /** Why nothing is recorded: "do-not-track" when `respectDoNotTrack` applied. */
+    /** Why nothing is recorded: "do-not-track" (`respectDoNotTrack`) or "sampled-out" (`sampleRate`). */
     readonly reason?: string;
-    /** Stops recording and releases everything it holds. Calling it twice is harmless. */
-    stop(): void;
+    /**
+     * Stops recording and releases everything it holds; what was recorded is flushed. The
+     * Promise settles when it is delivered or stored. Calling it twice is harmless.
+     */
+    stop(): Promise<void>;
+    /** Settles once everything recorded so far is delivered to the endpoint or stored for later. */
+    flush(): Promise<void>;
     /** Emits a new Meta + FullSnapshot pair (a "checkout"). */
     takeFullSnapshot(): void;
     /** Records `{type: 5, data: {tag, payload}}`; payload must be JSON-serializable. */
@@ -89,9 +115,15 @@ export class Recorder {
     [Symbol.dispose](): void;
     addCustomEvent(tag: string, payload: any): void;
     /**
-     * Stops recording. Dropping the session releases every listener, observer and timer.
+     * Settles once everything recorded so far is delivered to the endpoint, or stored to be
+     * sent on a later attempt (at once when there is no endpoint).
      */
-    stop(): void;
+    flush(): Promise<any>;
+    /**
+     * Stops recording: every listener, observer, timer and patch is released, and what was
+     * recorded is flushed. The Promise settles when it is delivered or stored.
+     */
+    stop(): Promise<any>;
     takeFullSnapshot(): void;
     /**
      * Why nothing is recorded (`"do-not-track"`), if that is the case.
@@ -115,14 +147,17 @@ export interface InitOutput {
     readonly __wbg_recorder_free: (a: number, b: number) => void;
     readonly record: (a: any) => [number, number, number];
     readonly recorder_addCustomEvent: (a: number, b: number, c: number, d: any) => [number, number];
+    readonly recorder_flush: (a: number) => any;
     readonly recorder_reason: (a: number) => [number, number];
     readonly recorder_recording: (a: number) => number;
-    readonly recorder_stop: (a: number) => void;
+    readonly recorder_stop: (a: number) => any;
     readonly recorder_takeFullSnapshot: (a: number) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h9f9e0a90dd30ad88: (a: number, b: number, c: any, d: any, e: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__hda7674a9e2a08a86: (a: number, b: number, c: any, d: any, e: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h18d1e1dc8c649040: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h7559fc228fdb49d6: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h42709fead0b5dd31: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h18d1e1dc8c649040_9: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h49636e9d51a84ca0: (a: number, b: number, c: any) => [number, number];
+    readonly wasm_bindgen__convert__closures_____invoke__h92413d81aee989d3: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h4a5a3cb4d46f0aaa: (a: number, b: number, c: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h482ac12a219236c1: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;

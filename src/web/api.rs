@@ -1,5 +1,6 @@
 //! The exported JS surface: `record(options)` and the `Recorder` handle.
 
+use super::delivery::Delivery;
 use super::emit::Emitter;
 use super::options::{to_value, FunctionTable};
 use super::privacy::PrivacyGuard;
@@ -19,8 +20,29 @@ export interface TapedeckEvent {
 
 /** Options for `record()`. An unknown option or a wrong type is an error naming it. */
 export interface RecordOptions {
-  /** Called with every event as a plain object, like rrweb's `record({ emit })`. */
-  emit: (event: TapedeckEvent, isCheckout?: boolean) => void;
+  /**
+   * Called with every event as a plain object, like rrweb's `record({ emit })`. `endpoint`,
+   * `emit` or both must be given.
+   */
+  emit?: (event: TapedeckEvent, isCheckout?: boolean) => void;
+  /** Where batches of events are POSTed (same- or cross-origin); see PROTOCOL.md. */
+  endpoint?: string;
+  /** Extra request headers (not sent on page unload, where requests must be CORS-simple). */
+  headers?: Record<string, string>;
+  /** Time between batches in ms (default 3000). */
+  flushIntervalMs?: number;
+  /** Largest batch, in bytes of event JSON before compression (default 524288). */
+  maxBatchBytes?: number;
+  /** Largest queue of undelivered events in bytes; past it the oldest are dropped, never silently (default 4194304). */
+  maxQueueBytes?: number;
+  /** "gzip" (default, done in wasm) or "none". */
+  compression?: 'gzip' | 'none';
+  /** Told about delivery problems: a batch rejected or too large, data dropped. */
+  onError?: (error: Error & { kind: 'rejected' | 'too-large' | 'dropped'; status?: number }) => void;
+  /** Fraction of sessions recorded, decided once per session (default 1). */
+  sampleRate?: number;
+  /** Nothing is sent until the session has lasted this long, in ms (default 0). */
+  minimumDurationMs?: number;
   /** Inline stylesheets as `_cssText` (default true). */
   inlineStylesheet?: boolean;
   /** How often interactions are sampled; names and defaults as rrweb's. */
@@ -77,10 +99,15 @@ export interface RecordOptions {
 export interface RecorderHandle {
   /** False once stopped, or when nothing is recorded by choice (see `reason`). */
   readonly recording: boolean;
-  /** Why nothing is recorded: "do-not-track" when `respectDoNotTrack` applied. */
+  /** Why nothing is recorded: "do-not-track" (`respectDoNotTrack`) or "sampled-out" (`sampleRate`). */
   readonly reason?: string;
-  /** Stops recording and releases everything it holds. Calling it twice is harmless. */
-  stop(): void;
+  /**
+   * Stops recording and releases everything it holds; what was recorded is flushed. The
+   * Promise settles when it is delivered or stored. Calling it twice is harmless.
+   */
+  stop(): Promise<void>;
+  /** Settles once everything recorded so far is delivered to the endpoint or stored for later. */
+  flush(): Promise<void>;
   /** Emits a new Meta + FullSnapshot pair (a "checkout"). */
   takeFullSnapshot(): void;
   /** Records `{type: 5, data: {tag, payload}}`; payload must be JSON-serializable. */
@@ -100,10 +127,7 @@ pub fn record(options: RecordOptions) -> Result<Recorder, JsError> {
     let mut functions = FunctionTable::default();
     let value = to_value(&options, &mut functions);
     let config = Config::parse(&value).map_err(|e| JsError::new(&e.to_string()))?;
-    let emit = functions
-        .get(config.emit)
-        .cloned()
-        .ok_or_else(|| JsError::new("tapedeck: option `emit` expects a function"))?;
+    let function = |f: Option<FnRef>| f.and_then(|f| functions.get(f).cloned());
     let window =
         web_sys::window().ok_or_else(|| JsError::new("tapedeck: record() needs a window"))?;
     let document = window
@@ -111,23 +135,23 @@ pub fn record(options: RecordOptions) -> Result<Recorder, JsError> {
         .ok_or_else(|| JsError::new("tapedeck: record() needs a document"))?;
     PrivacyGuard::validate(&config, &document).map_err(|e| JsError::new(&e))?;
     if config.respect_do_not_track && do_not_track(&window) {
-        return Ok(Recorder {
-            session: None,
-            reason: Some(DO_NOT_TRACK),
-        });
+        return Ok(Recorder::idle(DO_NOT_TRACK));
     }
-    let function = |f: Option<FnRef>| f.and_then(|f| functions.get(f).cloned());
+    let delivery = match &config.delivery {
+        Some(d) => match Delivery::open(d.clone(), window.clone(), function(config.on_error)) {
+            Ok(delivery) => Some(delivery),
+            Err(reason) => return Ok(Recorder::idle(reason)),
+        },
+        None => None,
+    };
+    let emitter = function(config.emit).map(Emitter::new);
     let privacy = PrivacyGuard::new(
         &config,
         function(config.mask_input_fn),
         function(config.mask_text_fn),
     );
     let session = Rc::new(Session::new(
-        window,
-        document,
-        config,
-        Emitter::new(emit),
-        privacy,
+        window, document, config, emitter, delivery, privacy,
     ));
     session.start();
     Ok(Recorder {
@@ -160,8 +184,26 @@ pub struct Recorder {
     reason: Option<&'static str>,
 }
 
+impl Recorder {
+    fn idle(reason: &'static str) -> Recorder {
+        Recorder {
+            session: None,
+            reason: Some(reason),
+        }
+    }
+}
+
 #[wasm_bindgen]
 impl Recorder {
+    /// Settles once everything recorded so far is delivered to the endpoint, or stored to be
+    /// sent on a later attempt (at once when there is no endpoint).
+    pub fn flush(&self) -> js_sys::Promise {
+        match self.session.as_ref().and_then(|s| s.delivery().cloned()) {
+            Some(delivery) => delivery.flush(),
+            None => js_sys::Promise::resolve(&JsValue::UNDEFINED),
+        }
+    }
+
     /// False when nothing is being recorded: stopped, or not started because of `reason`.
     #[wasm_bindgen(getter)]
     pub fn recording(&self) -> bool {
@@ -174,9 +216,12 @@ impl Recorder {
         self.reason.map(String::from)
     }
 
-    /// Stops recording. Dropping the session releases every listener, observer and timer.
-    pub fn stop(&mut self) {
+    /// Stops recording: every listener, observer, timer and patch is released, and what was
+    /// recorded is flushed. The Promise settles when it is delivered or stored.
+    pub fn stop(&mut self) -> js_sys::Promise {
+        let flushed = self.flush();
         self.session = None;
+        flushed
     }
 
     #[wasm_bindgen(js_name = takeFullSnapshot)]

@@ -2,6 +2,7 @@
 //! pure modules take, and their output into events for the page.
 
 mod api;
+mod delivery;
 mod dom;
 mod emit;
 mod interaction;

@@ -1,5 +1,6 @@
 //! One recording: its config, mirror, emitter and running parts. Two recorders share nothing.
 
+use super::delivery::Delivery;
 use super::emit::Emitter;
 use super::listener::Listener;
 use super::mirror::Mirror;
@@ -32,7 +33,10 @@ pub trait Part {
 pub struct Session {
     pub window: Window,
     pub document: Document,
-    emitter: Emitter,
+    /// The page's `emit` callback, if it gave one.
+    emitter: Option<Emitter>,
+    /// Sending to an endpoint, if one is configured.
+    delivery: Option<Rc<Delivery>>,
     state: RefCell<State>,
     /// Waits for DOMContentLoaded when `record()` ran while the document was still parsing.
     deferred_start: RefCell<Option<Listener>>,
@@ -67,7 +71,8 @@ impl Session {
         window: Window,
         document: Document,
         config: Config,
-        emitter: Emitter,
+        emitter: Option<Emitter>,
+        delivery: Option<Rc<Delivery>>,
         privacy: PrivacyGuard,
     ) -> Self {
         let state = State {
@@ -78,6 +83,7 @@ impl Session {
             window,
             document,
             emitter,
+            delivery,
             state: RefCell::new(state),
             deferred_start: RefCell::new(None),
             early_events: RefCell::new(None),
@@ -108,10 +114,13 @@ impl Session {
 
     fn begin(self: &Rc<Self>) {
         let early = self.early_events.borrow_mut().take().unwrap_or_default();
+        if let Some(delivery) = &self.delivery {
+            delivery.start(self);
+        }
         self.start_parts();
         self.full_snapshot(false);
         for event in &early {
-            self.emitter.emit(event, false);
+            self.send(event, false);
         }
     }
 
@@ -160,7 +169,7 @@ impl Session {
     /// Emits one incremental event, then takes a checkout snapshot when the configured count
     /// or age is exceeded (rrweb's `checkoutEveryNth` / `checkoutEveryNms`).
     pub fn emit_incremental(&self, json: &str, timestamp: Timestamp) {
-        self.emitter.emit(json, false);
+        self.send(json, false);
         let (count, since) = self.since_checkout.get();
         let count = count + 1;
         self.since_checkout.set((count, since));
@@ -177,8 +186,27 @@ impl Session {
     /// Emits an event that completes the last full snapshot with state it cannot carry (the
     /// adopted stylesheets). Like the iframe attach events it does not count toward a checkout,
     /// so a small `checkoutEveryNth` cannot make every snapshot trigger the next.
+    /// Every finished event goes out here: to the endpoint's queue and to `emit`. A visitor
+    /// returning after the session expired starts a new session, which begins with a snapshot.
+    fn send(&self, json: &str, is_checkout: bool) {
+        if let Some(delivery) = &self.delivery {
+            if !delivery.push(json) {
+                self.full_snapshot(true);
+                delivery.push(json);
+            }
+        }
+        if let Some(emitter) = &self.emitter {
+            emitter.emit(json, is_checkout);
+        }
+    }
+
+    /// Delivery, if this recorder sends to an endpoint.
+    pub fn delivery(&self) -> Option<&Rc<Delivery>> {
+        self.delivery.as_ref()
+    }
+
     pub fn emit_snapshot_extra(&self, json: &str) {
-        self.emitter.emit(json, false);
+        self.send(json, false);
     }
 
     /// Emits a Meta event, then a FullSnapshot, then one Mutation per same-origin iframe
@@ -194,7 +222,7 @@ impl Session {
         let (events, roots) = self.snapshot_events(timestamp);
         self.since_checkout.set((0, timestamp));
         for event in &events {
-            self.emitter.emit(event, is_checkout);
+            self.send(event, is_checkout);
         }
         self.watch_roots(&roots);
         self.each_part(|p| p.after_snapshot(self));
@@ -259,13 +287,16 @@ impl Session {
             early.push(event);
             return;
         }
-        self.emitter.emit(&event, false);
+        self.send(&event, false);
     }
 }
 
 impl Drop for Session {
     /// Stops the parts in reverse order of starting, each removing what it added to the page.
     fn drop(&mut self) {
+        if let Some(delivery) = &self.delivery {
+            delivery.stop();
+        }
         let mut parts = std::mem::take(self.parts.get_mut());
         while let Some(part) = parts.pop() {
             drop(part);

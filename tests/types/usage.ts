@@ -17,10 +17,11 @@ async function main(): Promise<void> {
   await recorder.ready;
   recorder.addCustomEvent('checkout', { step: 2 });
   recorder.takeFullSnapshot();
-  recorder.stop();
+  await recorder.flush();
+  await recorder.stop();
 
-  // @ts-expect-error emit is required
-  record({});
+  // @ts-expect-error endpoint is a URL string
+  record({ endpoint: 42 });
   // @ts-expect-error inlineStylesheet is a boolean
   record({ emit() {}, inlineStylesheet: 'yes' });
   // @ts-expect-error unknown options are rejected
@@ -51,3 +52,19 @@ void why;
 record({ emit() {}, privacy: 'paranoid' });
 // @ts-expect-error not an input type
 record({ emit() {}, maskInputOptions: { emial: true } });
+
+// Delivery to an endpoint.
+const sent = record({
+  endpoint: 'https://collector.example/ingest',
+  headers: { Authorization: 'Bearer t' },
+  flushIntervalMs: 2000,
+  maxBatchBytes: 256 * 1024,
+  maxQueueBytes: 2 * 1024 * 1024,
+  compression: 'gzip',
+  sampleRate: 0.5,
+  minimumDurationMs: 5000,
+  onError: (e) => console.warn(e.kind, e.status, e.message),
+});
+void sent.flush().then(() => sent.stop());
+// @ts-expect-error not a supported compression
+record({ endpoint: '/i', compression: 'br' });

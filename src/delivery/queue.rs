@@ -1,0 +1,290 @@
+//! Batches waiting to be delivered, in order, with a byte budget and a storage format that
+//! survives a reload.
+
+use super::batch::Batch;
+
+/// A batch on its way: which session and window it belongs to, and its events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub session_id: String,
+    pub window_id: String,
+    pub batch: Batch,
+    /// The encoded request body, made once when first needed.
+    pub body: Option<Vec<u8>>,
+}
+
+impl Pending {
+    pub fn bytes(&self) -> usize {
+        self.batch.events.iter().map(|e| e.len() + 1).sum()
+    }
+
+    /// The storage key: one entry per batch, ordered by window and event index.
+    pub fn storage_key(&self, prefix: &str) -> String {
+        format!("{prefix}{}:{:012}", self.window_id, self.batch.seq)
+    }
+
+    /// The stored form: `sessionId`, `windowId`, `seq`, then one event per line (event JSON
+    /// never contains a raw newline), so a batch can be split again after a reload.
+    pub fn to_storage(&self) -> String {
+        let mut out = String::with_capacity(self.bytes() + 64);
+        out.push_str(&self.session_id);
+        out.push('\n');
+        out.push_str(&self.window_id);
+        out.push('\n');
+        out.push_str(&self.batch.seq.to_string());
+        for event in &self.batch.events {
+            out.push('\n');
+            out.push_str(event);
+        }
+        out
+    }
+
+    pub fn from_storage(text: &str) -> Option<Pending> {
+        let mut lines = text.split('\n');
+        let session_id = lines.next().filter(|s| is_id(s))?.to_string();
+        let window_id = lines.next().filter(|s| is_id(s))?.to_string();
+        let seq = lines.next()?.parse().ok()?;
+        let events: Vec<String> = lines.map(String::from).collect();
+        if events.is_empty()
+            || events
+                .iter()
+                .any(|e| !e.starts_with('{') || !e.ends_with('}'))
+        {
+            return None;
+        }
+        Some(Pending {
+            session_id,
+            window_id,
+            batch: Batch { seq, events },
+            body: None,
+        })
+    }
+}
+
+/// Ids the protocol accepts: 1–64 of `[A-Za-z0-9_-]`.
+pub fn is_id(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// What was dropped to stay within the byte budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Dropped {
+    pub batches: usize,
+    pub events: usize,
+    pub bytes: usize,
+}
+
+/// The delivery queue. The head may be in flight; it is never dropped while it is.
+#[derive(Debug, Default)]
+pub struct Queue {
+    items: Vec<Pending>,
+    bytes: usize,
+    pub head_in_flight: bool,
+}
+
+impl Queue {
+    pub fn push(&mut self, pending: Pending) {
+        self.bytes += pending.bytes();
+        self.items.push(pending);
+    }
+
+    /// Adds batches restored from storage before the ones recorded since, in event order,
+    /// skipping any already queued.
+    pub fn restore(&mut self, mut restored: Vec<Pending>) {
+        restored.sort_by(|a, b| (&a.window_id, a.batch.seq).cmp(&(&b.window_id, b.batch.seq)));
+        restored.retain(|r| {
+            !self
+                .items
+                .iter()
+                .any(|p| p.window_id == r.window_id && p.batch.seq == r.batch.seq)
+        });
+        let at = usize::from(self.head_in_flight && !self.items.is_empty());
+        self.bytes += restored.iter().map(Pending::bytes).sum::<usize>();
+        self.items.splice(at..at, restored);
+    }
+
+    pub fn head(&mut self) -> Option<&mut Pending> {
+        self.items.first_mut()
+    }
+
+    pub fn pop_head(&mut self) -> Option<Pending> {
+        if self.items.is_empty() {
+            return None;
+        }
+        self.head_in_flight = false;
+        let p = self.items.remove(0);
+        self.bytes -= p.bytes();
+        Some(p)
+    }
+
+    /// Replaces the head with its two halves (after a 413).
+    pub fn split_head(&mut self) -> bool {
+        let Some(head) = self.items.first() else {
+            return false;
+        };
+        let Some((a, b)) = head.batch.split() else {
+            return false;
+        };
+        let (session_id, window_id) = (head.session_id.clone(), head.window_id.clone());
+        let half = |batch| Pending {
+            session_id: session_id.clone(),
+            window_id: window_id.clone(),
+            batch,
+            body: None,
+        };
+        self.items.splice(0..1, [half(a), half(b)]);
+        self.head_in_flight = false;
+        true
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Pending> {
+        self.items.iter()
+    }
+
+    /// Drops the oldest batches (never the one in flight) until the queue fits in `max_bytes`,
+    /// then any batches that would no longer replay (incremental data whose snapshot is gone),
+    /// up to the next batch that starts with a snapshot. Returns what was dropped, with the
+    /// dropped batches so the caller can remove them from storage.
+    pub fn enforce_limit(&mut self, max_bytes: usize) -> (Dropped, Vec<Pending>) {
+        let mut dropped = Dropped::default();
+        let mut removed = Vec::new();
+        let first = usize::from(self.head_in_flight);
+        while self.bytes > max_bytes && self.items.len() > first {
+            let p = self.items.remove(first);
+            self.bytes -= p.bytes();
+            removed.push(p);
+        }
+        if !removed.is_empty() {
+            while self.items.len() > first && !self.items[first].batch.starts_with_snapshot() {
+                let p = self.items.remove(first);
+                self.bytes -= p.bytes();
+                removed.push(p);
+            }
+        }
+        for p in &removed {
+            dropped.batches += 1;
+            dropped.events += p.batch.events.len();
+            dropped.bytes += p.bytes();
+        }
+        (dropped, removed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(seq: u64, events: &[&str]) -> Pending {
+        Pending {
+            session_id: "s-1".into(),
+            window_id: "w-1".into(),
+            batch: Batch {
+                seq,
+                events: events.iter().map(|e| e.to_string()).collect(),
+            },
+            body: None,
+        }
+    }
+
+    const META: &str = r#"{"type":4,"data":{},"timestamp":1}"#;
+    const FULL: &str = r#"{"type":2,"data":{},"timestamp":1}"#;
+    const INC: &str = r#"{"type":3,"data":{"x":"a\nb"},"timestamp":2}"#;
+
+    #[test]
+    fn storage_round_trip_and_validation() {
+        let p = pending(42, &[META, FULL, INC]);
+        let text = p.to_storage();
+        assert_eq!(Pending::from_storage(&text), Some(p.clone()));
+        assert_eq!(p.storage_key("td:"), "td:w-1:000000000042");
+        assert_eq!(Pending::from_storage("s\nw\nx\n{}"), None, "bad seq");
+        assert_eq!(Pending::from_storage("s\nw\n1"), None, "no events");
+        assert_eq!(Pending::from_storage("s s\nw\n1\n{}"), None, "bad id");
+        assert_eq!(Pending::from_storage("s\nw\n1\nnot json"), None);
+        assert!(is_id("w-lx2k9q_0a") && !is_id("") && !is_id(&"a".repeat(65)) && !is_id("a/b"));
+    }
+
+    #[test]
+    fn splitting_the_head_and_popping() {
+        let mut q = Queue::default();
+        q.push(pending(0, &[META, FULL, INC, INC]));
+        q.push(pending(4, &[INC]));
+        q.head_in_flight = true;
+        assert!(q.split_head());
+        assert!(!q.head_in_flight);
+        let seqs: Vec<u64> = q.iter().map(|p| p.batch.seq).collect();
+        assert_eq!(seqs, [0, 2, 4]);
+        assert_eq!(q.bytes(), q.iter().map(Pending::bytes).sum::<usize>());
+        assert_eq!(q.pop_head().unwrap().batch.events.len(), 2);
+        assert_eq!(q.len(), 2);
+    }
+
+    #[test]
+    fn over_budget_drops_oldest_incremental_data_up_to_a_snapshot() {
+        let mut q = Queue::default();
+        q.push(pending(0, &[META, FULL, INC]));
+        q.push(pending(3, &[INC, INC]));
+        q.push(pending(5, &[INC]));
+        q.push(pending(6, &[META, FULL]));
+        q.push(pending(8, &[INC]));
+        let budget = q.bytes() - 1;
+        let (dropped, removed) = q.enforce_limit(budget);
+        assert_eq!(
+            dropped,
+            Dropped {
+                batches: 3,
+                events: 6,
+                bytes: removed.iter().map(Pending::bytes).sum()
+            }
+        );
+        assert_eq!(
+            q.iter().map(|p| p.batch.seq).collect::<Vec<_>>(),
+            [6, 8],
+            "replay resumes at a snapshot"
+        );
+        let (none, _) = q.enforce_limit(usize::MAX);
+        assert_eq!(none, Dropped::default());
+    }
+
+    #[test]
+    fn the_batch_in_flight_is_never_dropped() {
+        let mut q = Queue::default();
+        q.push(pending(0, &[META, FULL]));
+        q.push(pending(2, &[INC]));
+        q.head_in_flight = true;
+        let (dropped, _) = q.enforce_limit(0);
+        assert_eq!(dropped.batches, 1);
+        assert_eq!(q.len(), 1);
+        assert_eq!(q.head().unwrap().batch.seq, 0);
+    }
+
+    #[test]
+    fn restored_batches_go_first_in_order_without_duplicates() {
+        let mut q = Queue::default();
+        q.push(pending(10, &[INC]));
+        q.head_in_flight = true;
+        q.restore(vec![
+            pending(5, &[INC]),
+            pending(3, &[INC]),
+            pending(10, &[INC]),
+        ]);
+        assert_eq!(
+            q.iter().map(|p| p.batch.seq).collect::<Vec<_>>(),
+            [10, 3, 5]
+        );
+        assert_eq!(q.bytes(), q.iter().map(Pending::bytes).sum::<usize>());
+    }
+}

@@ -1,0 +1,567 @@
+//! Sending events to an endpoint (PROTOCOL.md): batches are cut by size and on a timer,
+//! compressed, kept in localStorage until the collector confirms them, sent one at a time in
+//! order, retried with backoff, split on 413, and flushed with keepalive requests when the page
+//! is hidden or unloads. Undelivered batches are resent on the next page load.
+
+mod storage;
+mod transport;
+
+use super::listener::Listener;
+use super::recorder::{now, Session};
+use crate::config::{Compression, DeliveryConfig};
+use crate::delivery::batch::Batcher;
+use crate::delivery::gzip::gzip;
+use crate::delivery::queue::{Dropped, Pending, Queue};
+use crate::delivery::retry::{classify, Backoff, Outcome};
+use crate::delivery::session::{new_id, resume, SessionState, WindowState};
+use gloo_timers::callback::{Interval, Timeout};
+use js_sys::{Function, Promise};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use storage::Stores;
+use wasm_bindgen::JsValue;
+use web_sys::Window;
+
+/// Browsers refuse keepalive requests once 64 KiB are in flight; unload chunks stay below.
+const UNLOAD_BUDGET_BYTES: usize = 60 * 1024;
+/// The Custom event tag that records data dropped to respect `maxQueueBytes`.
+pub const DROPPED_TAG: &str = "tapedeck/dropped";
+
+pub struct Delivery {
+    config: DeliveryConfig,
+    window: Window,
+    url: String,
+    stores: Stores,
+    on_error: Option<Function>,
+    state: RefCell<State>,
+    this: RefCell<Weak<Delivery>>,
+    session: RefCell<Weak<Session>>,
+    /// Timers and listeners; dropped when recording stops (a send under way still finishes).
+    running: RefCell<Vec<Box<dyn std::any::Any>>>,
+}
+
+struct State {
+    session: SessionState,
+    window: WindowState,
+    batcher: Batcher,
+    queue: Queue,
+    backoff: Backoff,
+    retry: Option<Timeout>,
+    /// `flush()` promises waiting for the queue to be delivered or persisted.
+    waiters: Vec<Function>,
+}
+
+/// Why a recorder sends nothing.
+pub const SAMPLED_OUT: &str = "sampled-out";
+
+impl Delivery {
+    /// Resumes the tab's session (or starts one) and restores undelivered batches. `Err` with
+    /// a reason when this session is not recorded (`sampleRate`).
+    pub fn open(
+        config: DeliveryConfig,
+        window: Window,
+        on_error: Option<Function>,
+    ) -> Result<Rc<Delivery>, &'static str> {
+        let base = window
+            .document()
+            .and_then(|d| d.url().ok())
+            .unwrap_or_default();
+        let url = transport::request_url(&config.endpoint, &base, config.compression);
+        let stores = Stores::new(&window, &url);
+        let t = now();
+        let random = || {
+            [
+                (js_sys::Math::random() * 4_294_967_296.0) as u32,
+                (js_sys::Math::random() * 4_294_967_296.0) as u32,
+            ]
+        };
+        let session = resume(
+            stores
+                .tab_get("session")
+                .and_then(|s| SessionState::from_storage(&s)),
+            t,
+        )
+        .unwrap_or_else(|| {
+            SessionState::new(
+                new_id('s', t, random()),
+                t,
+                js_sys::Math::random() < config.sample_rate,
+            )
+        });
+        stores.tab_set("session", &session.to_storage());
+        if !session.sampled {
+            return Err(SAMPLED_OUT);
+        }
+        let window_state = stores
+            .tab_get("window")
+            .and_then(|w| WindowState::from_storage(&w))
+            .unwrap_or_else(|| WindowState {
+                id: new_id('w', t, random()),
+                next_seq: 0,
+            });
+        stores.tab_set("window", &window_state.to_storage());
+        let mut queue = Queue::default();
+        queue.restore(stores.load_all());
+        let delivery = Rc::new(Delivery {
+            config,
+            window,
+            url,
+            stores,
+            on_error,
+            state: RefCell::new(State {
+                session,
+                window: window_state,
+                batcher: Batcher::default(),
+                queue,
+                backoff: Backoff::default(),
+                retry: None,
+                waiters: Vec::new(),
+            }),
+            this: RefCell::new(Weak::new()),
+            session: RefCell::new(Weak::new()),
+            running: RefCell::new(Vec::new()),
+        });
+        *delivery.this.borrow_mut() = Rc::downgrade(&delivery);
+        Ok(delivery)
+    }
+
+    /// Starts the flush timer and the unload/online listeners for `session`.
+    pub fn start(self: &Rc<Self>, session: &Rc<Session>) {
+        *self.session.borrow_mut() = Rc::downgrade(session);
+        let weak = Rc::downgrade(self);
+        let mut running = self.running.borrow_mut();
+        running.push(Box::new(Interval::new(self.config.flush_interval_ms, {
+            let weak = weak.clone();
+            move || {
+                if let Some(d) = weak.upgrade() {
+                    d.cut();
+                    d.pump();
+                }
+            }
+        })));
+        let on_hide = {
+            let weak = weak.clone();
+            move |_| {
+                if let Some(d) = weak.upgrade() {
+                    d.unload();
+                }
+            }
+        };
+        running.push(Box::new(Listener::new(
+            &self.window,
+            "pagehide",
+            on_hide.clone(),
+        )));
+        if let Some(document) = self.window.document() {
+            let doc = document.clone();
+            running.push(Box::new(Listener::new(
+                &document,
+                "visibilitychange",
+                move |e| {
+                    if doc.visibility_state() == web_sys::VisibilityState::Hidden {
+                        on_hide(e);
+                    }
+                },
+            )));
+        }
+        running.push(Box::new(Listener::new(&self.window, "online", move |_| {
+            if let Some(d) = weak.upgrade() {
+                d.retry_now();
+            }
+        })));
+        drop(running);
+        // Batches left by an earlier page go out first.
+        self.pump();
+    }
+
+    /// Recording stopped: no more timers or listeners. A send under way still completes, and
+    /// whatever is left stays stored for the next page load.
+    pub fn stop(&self) {
+        self.running.borrow_mut().clear();
+    }
+
+    /// Takes one event. Returns false, without taking it, when the visitor comes back after
+    /// the session expired: a new session has begun, and the caller takes its full snapshot
+    /// before pushing the event again.
+    pub fn push(&self, json: &str) -> bool {
+        let t = now();
+        let interaction = is_interaction(json);
+        {
+            let Ok(mut s) = self.state.try_borrow_mut() else {
+                return true;
+            };
+            if interaction && s.session.expired(t) {
+                drop(s);
+                self.cut();
+                self.rotate(t);
+                return false;
+            }
+            if interaction {
+                s.session.last_activity = t;
+            }
+            s.batcher.push(json.to_string());
+            if s.batcher.bytes() < self.config.max_batch_bytes as usize {
+                return true;
+            }
+        }
+        // A full batch is cut and sent from a task of its own, off the observer's path.
+        let weak = self.this.borrow().clone();
+        self.running
+            .borrow_mut()
+            .push(Box::new(Timeout::new(0, move || {
+                if let Some(d) = weak.upgrade() {
+                    d.cut();
+                    d.pump();
+                }
+            })));
+        true
+    }
+
+    /// A new session: new id, its own sampling decision.
+    fn rotate(&self, t: u64) {
+        let Ok(mut s) = self.state.try_borrow_mut() else {
+            return;
+        };
+        let random = [
+            (js_sys::Math::random() * 4_294_967_296.0) as u32,
+            (js_sys::Math::random() * 4_294_967_296.0) as u32,
+        ];
+        s.session = SessionState::new(new_id('s', t, random), t, true);
+        self.stores.tab_set("session", &s.session.to_storage());
+    }
+
+    /// Cuts waiting events into batches, stores them, and keeps the queue within its budget.
+    fn cut(&self) {
+        let (dropped, removed) = {
+            let Ok(mut s) = self.state.try_borrow_mut() else {
+                return;
+            };
+            let s = &mut *s;
+            if s.batcher.is_empty() {
+                return;
+            }
+            let batches = s
+                .batcher
+                .cut(self.config.max_batch_bytes as usize, &mut s.window.next_seq);
+            self.stores.tab_set("window", &s.window.to_storage());
+            self.stores.tab_set("session", &s.session.to_storage());
+            for batch in batches {
+                let pending = Pending {
+                    session_id: s.session.id.clone(),
+                    window_id: s.window.id.clone(),
+                    batch,
+                    body: None,
+                };
+                if !self.stores.save(&pending) {
+                    // Kept in memory; it is only lost if the page also goes away.
+                }
+                s.queue.push(pending);
+            }
+            s.queue.enforce_limit(self.config.max_queue_bytes as usize)
+        };
+        if dropped.batches > 0 {
+            for p in &removed {
+                self.stores.remove(p);
+            }
+            self.report_dropped(dropped);
+        }
+    }
+
+    /// Never silent: a Custom event says what was dropped, after a fresh full snapshot so the
+    /// replay can go on from there; `onError` is told too.
+    fn report_dropped(&self, dropped: Dropped) {
+        self.report(transport::error(
+            "dropped",
+            &format!(
+                "tapedeck: the queue exceeded maxQueueBytes; dropped {} events ({} bytes)",
+                dropped.events, dropped.bytes
+            ),
+            None,
+        ));
+        let Some(session) = self.session.borrow().upgrade() else {
+            return;
+        };
+        session.full_snapshot(true);
+        let payload = format!(
+            r#"{{"events":{},"bytes":{},"reason":"queue-full"}}"#,
+            dropped.events, dropped.bytes
+        );
+        session.custom_event(DROPPED_TAG, &payload);
+    }
+
+    fn report(&self, error: JsValue) {
+        if let Some(f) = &self.on_error {
+            let _ = f.call1(&JsValue::NULL, &error);
+        }
+    }
+
+    /// Whether the session is old enough to send (`minimumDurationMs`).
+    fn may_send(&self, s: &State) -> bool {
+        s.session.age(now()) >= u64::from(self.config.minimum_duration_ms)
+    }
+
+    /// Sends the head of the queue if nothing is in flight or waiting to be retried.
+    fn pump(&self) {
+        let (body, waiters) = {
+            let Ok(mut s) = self.state.try_borrow_mut() else {
+                return;
+            };
+            let s = &mut *s;
+            if s.queue.is_empty() {
+                (None, std::mem::take(&mut s.waiters))
+            } else if s.queue.head_in_flight || s.retry.is_some() || !self.may_send(s) {
+                return;
+            } else {
+                s.queue.head_in_flight = true;
+                let compression = self.config.compression;
+                let head = s.queue.head().expect("queue is not empty");
+                (Some(encode(head, compression).to_vec()), Vec::new())
+            }
+        };
+        resolve_all(waiters);
+        let Some(body) = body else { return };
+        let Some(request) =
+            transport::start(&self.window, &self.url, &body, &self.config.headers, false)
+        else {
+            self.after(Outcome::Retry, None);
+            return;
+        };
+        let this = self.this.borrow().upgrade();
+        wasm_bindgen_futures::spawn_local(async move {
+            let reply = transport::finish(request).await;
+            if let Some(d) = this {
+                let outcome = classify(reply.status, reply.retry_after.as_deref(), now());
+                d.after(outcome, reply.status);
+            }
+        });
+    }
+
+    /// Acts on the outcome of sending the head of the queue.
+    fn after(&self, outcome: Outcome, status: Option<u16>) {
+        let mut report = None;
+        let mut waiters = Vec::new();
+        {
+            let Ok(mut s) = self.state.try_borrow_mut() else {
+                return;
+            };
+            let s = &mut *s;
+            match outcome {
+                Outcome::Delivered => {
+                    if let Some(p) = s.queue.pop_head() {
+                        self.stores.remove(&p);
+                    }
+                    s.backoff.reset();
+                }
+                Outcome::Split => {
+                    let head = s.queue.head().cloned();
+                    if s.queue.split_head() {
+                        if let Some(old) = head {
+                            self.stores.remove(&old);
+                        }
+                        for p in s.queue.iter().take(2) {
+                            self.stores.save(p);
+                        }
+                    } else if let Some(p) = s.queue.pop_head() {
+                        self.stores.remove(&p);
+                        report = Some(transport::error("too-large", "tapedeck: an event was too large for the endpoint (413) and was dropped", status));
+                    }
+                }
+                Outcome::Reject => {
+                    if let Some(p) = s.queue.pop_head() {
+                        self.stores.remove(&p);
+                    }
+                    report = Some(transport::error(
+                        "rejected",
+                        "tapedeck: the endpoint rejected a batch; it was dropped",
+                        status,
+                    ));
+                }
+                Outcome::Retry | Outcome::RetryAfter(_) => {
+                    s.queue.head_in_flight = false;
+                    let delay = match outcome {
+                        Outcome::RetryAfter(ms) => ms,
+                        _ => s.backoff.next_delay(js_sys::Math::random()),
+                    };
+                    let weak = self.this.borrow().clone();
+                    s.retry = Some(Timeout::new(
+                        delay.min(u64::from(u32::MAX)) as u32,
+                        move || {
+                            if let Some(d) = weak.upgrade() {
+                                d.retry_now();
+                            }
+                        },
+                    ));
+                    // The data is in storage: a flush waiting on it is settled.
+                    waiters = std::mem::take(&mut s.waiters);
+                }
+            }
+        }
+        if let Some(error) = report {
+            self.report(error);
+        }
+        resolve_all(waiters);
+        self.pump();
+    }
+
+    fn retry_now(&self) {
+        if let Ok(mut s) = self.state.try_borrow_mut() {
+            s.retry = None;
+        }
+        self.pump();
+    }
+
+    /// `recorder.flush()`: a Promise settled once everything recorded so far is delivered, or
+    /// stored for a later attempt.
+    pub fn flush(&self) -> Promise {
+        self.cut();
+        let mut resolver = None;
+        let promise = Promise::new(&mut |resolve, _| resolver = Some(resolve));
+        let settled_now = {
+            match self.state.try_borrow_mut() {
+                Ok(mut s) => {
+                    if s.queue.is_empty() || s.retry.is_some() || !self.may_send(&s) {
+                        true
+                    } else {
+                        s.waiters.extend(resolver.take());
+                        false
+                    }
+                }
+                Err(_) => true,
+            }
+        };
+        if settled_now {
+            resolve_all(resolver.into_iter().collect());
+        }
+        self.pump();
+        promise
+    }
+
+    /// The page is being hidden or unloaded: store everything, then hand what fits in the
+    /// browsers' keepalive budget to keepalive requests (or beacons). What does not fit, or
+    /// does not arrive, is resent from storage on the next page load.
+    fn unload(&self) {
+        self.cut();
+        let bodies: Vec<(Pending, Vec<u8>)> = {
+            let Ok(s) = self.state.try_borrow_mut() else {
+                return;
+            };
+            if !self.may_send(&s) {
+                return;
+            }
+            let skip = usize::from(s.queue.head_in_flight);
+            let compression = self.config.compression;
+            let mut budget = UNLOAD_BUDGET_BYTES;
+            let mut out = Vec::new();
+            let items: Vec<Pending> = s.queue.iter().skip(skip).cloned().collect();
+            for mut p in items {
+                for part in fit_for_unload(&mut p, compression) {
+                    let body = encode(&mut part.clone(), compression).to_vec();
+                    if body.len() > budget {
+                        break;
+                    }
+                    budget -= body.len();
+                    out.push((part, body));
+                }
+            }
+            out
+        };
+        for (pending, body) in bodies {
+            let Some(request) = transport::start(&self.window, &self.url, &body, &[], true) else {
+                transport::beacon(&self.window, &self.url, &body);
+                continue;
+            };
+            let this = self.this.borrow().upgrade();
+            let (window, url) = (self.window.clone(), self.url.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let reply = transport::finish(request).await;
+                match (this, reply.status) {
+                    (Some(d), Some(200..=299)) => d.confirmed(&pending),
+                    // Refused before it left (e.g. the keepalive quota): a beacon may still go.
+                    (_, None) => {
+                        transport::beacon(&window, &url, &body);
+                    }
+                    _ => {}
+                }
+            });
+        }
+    }
+
+    /// A batch (or part of one) sent on unload was stored by the collector.
+    fn confirmed(&self, part: &Pending) {
+        let Ok(mut s) = self.state.try_borrow_mut() else {
+            return;
+        };
+        let Some(head_index) = s.queue.iter().position(|p| {
+            p.window_id == part.window_id
+                && p.batch.seq == part.batch.seq
+                && p.batch.events.len() == part.batch.events.len()
+        }) else {
+            return;
+        };
+        if head_index == 0 && s.queue.head_in_flight {
+            return;
+        }
+        if head_index == 0 {
+            if let Some(p) = s.queue.pop_head() {
+                self.stores.remove(&p);
+            }
+        }
+    }
+}
+
+/// The encoded body of a batch, made once.
+fn encode(p: &mut Pending, compression: Compression) -> &[u8] {
+    if p.body.is_none() {
+        let json = p.batch.envelope(&p.session_id, &p.window_id, now());
+        p.body = Some(match compression {
+            Compression::Gzip => gzip(json.as_bytes()),
+            Compression::None => json.into_bytes(),
+        });
+    }
+    p.body.as_deref().unwrap_or_default()
+}
+
+/// Splits a batch until each part's body fits one unload request.
+fn fit_for_unload(p: &mut Pending, compression: Compression) -> Vec<Pending> {
+    let mut out = Vec::new();
+    let mut work = vec![p.clone()];
+    while let Some(mut part) = work.pop() {
+        if encode(&mut part, compression).len() <= UNLOAD_BUDGET_BYTES {
+            out.push(part);
+            continue;
+        }
+        match part.batch.split() {
+            Some((a, b)) => {
+                let make = |batch| Pending {
+                    session_id: part.session_id.clone(),
+                    window_id: part.window_id.clone(),
+                    batch,
+                    body: None,
+                };
+                work.push(make(b));
+                work.push(make(a));
+            }
+            None => out.push(part),
+        }
+    }
+    out
+}
+
+fn resolve_all(waiters: Vec<Function>) {
+    for resolve in waiters {
+        let _ = resolve.call0(&JsValue::NULL);
+    }
+}
+
+/// User activity keeps a session alive: incremental events from the visitor (moves, clicks,
+/// scrolls, input, touch, media, selection), not the page's own DOM changes.
+fn is_interaction(json: &str) -> bool {
+    let Some(rest) = json.strip_prefix(r#"{"type":3,"data":{"source":"#) else {
+        return false;
+    };
+    let source: u32 = rest
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .fold(0, |n, b| n * 10 + u32::from(b - b'0'));
+    matches!(source, 1 | 2 | 3 | 5 | 6 | 7 | 12 | 14)
+}
