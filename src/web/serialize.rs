@@ -394,6 +394,14 @@ impl<'a> Serializer<'a> {
             _ => {}
         }
         let value = value?;
+        if tag == "option" && lower == "value" {
+            // An option's value is a value the select can have: masked with the select's.
+            if let Some(select) = el.closest("select").ok().flatten() {
+                let privacy = self.options.privacy;
+                let masked = privacy.input_value(privacy.scope_of(&select), &select, "select", &value);
+                return Some(AttrValue::Str(masked));
+            }
+        }
         if Privacy::is_text_attribute(&lower) {
             return Some(AttrValue::Str(self.options.privacy.text(scope, &value, el)));
         }
