@@ -40,7 +40,7 @@ demo: build
 
 test: setup-test build
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory test-host test-browser test-types test-e2e; \
+	$(MAKE) --no-print-directory lint test-host test-browser test-types test-e2e; \
 	echo "make test: all layers passed in $$(( $$(date +%s) - start ))s (after the build)"
 
 test-host:

@@ -398,7 +398,8 @@ impl<'a> Serializer<'a> {
             // An option's value is a value the select can have: masked with the select's.
             if let Some(select) = el.closest("select").ok().flatten() {
                 let privacy = self.options.privacy;
-                let masked = privacy.input_value(privacy.scope_of(&select), &select, "select", &value);
+                let masked =
+                    privacy.input_value(privacy.scope_of(&select), &select, "select", &value);
                 return Some(AttrValue::Str(masked));
             }
         }
