@@ -38,6 +38,22 @@ export function last_child(n) { return lastChild.call(n); }
 export function previous_sibling(n) { return previousSibling.call(n); }
 export function is_connected(n) { return isConnected.call(n); }
 export function shadow_host(r) { return host.call(r); }
+const attrName = get(Attr.prototype, 'name'), attrValue = get(Attr.prototype, 'value');
+const mapLength = get(NamedNodeMap.prototype, 'length'), mapItem = NamedNodeMap.prototype.item;
+// An element's tag name and attributes in one crossing: "TAG\0name\0value\0name\0value".
+// NUL cannot be told apart from the separator, so an element with one gets null (the slow
+// path then reads it attribute by attribute).
+export function tag_and_attributes(e) {
+  let out = tagName.call(e);
+  if (!hasAttributes.call(e)) return out;
+  const map = attributes.call(e), n = mapLength.call(map);
+  for (let i = 0; i < n; i++) {
+    const a = mapItem.call(map, i), name = attrName.call(a), value = attrValue.call(a);
+    if (value.indexOf('\0') !== -1) return null;
+    out += '\0' + name + '\0' + value;
+  }
+  return out;
+}
 export function as_shadow_root(n) {
   if (nodeType.call(n) !== 11) return null;
   try { return host.call(n) ? n : null; } catch (_) { return null; }
@@ -61,6 +77,7 @@ extern "C" {
     pub fn previous_sibling(node: &Node) -> Option<Node>;
     pub fn is_connected(node: &Node) -> bool;
     pub fn shadow_host(root: &ShadowRoot) -> Element;
+    pub fn tag_and_attributes(element: &Element) -> Option<String>;
     /// The node as a ShadowRoot, by its brand rather than `instanceof`, which is false for
     /// nodes of another window (an iframe's document).
     pub fn as_shadow_root(node: &Node) -> Option<ShadowRoot>;

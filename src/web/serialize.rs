@@ -194,11 +194,10 @@ impl<'a> Serializer<'a> {
     }
 
     fn element(&mut self, el: &Element, parent: ParentContext) -> Described {
-        let raw_tag = dom::tag_name(el);
+        let (raw_tag, raw) = read_element(el);
         let tag = normalize_tag_name(&raw_tag, raw_tag == "FORM");
         let is_svg = raw_tag == "svg"
             || (parent.in_svg && dom::namespace_uri(el).as_deref() == Some(SVG_NAMESPACE));
-        let raw = read_attributes(el);
         let scope = self.options.privacy.enter(parent.scope, el, &tag, &raw);
         let flags = ElementFlags {
             is_svg,
@@ -289,7 +288,7 @@ impl<'a> Serializer<'a> {
             _ => {}
         }
 
-        if self.read_scroll {
+        if self.read_scroll && may_scroll(&tag, is_svg) {
             let left = dom::scroll_left(el).round() as i64;
             if left != 0 {
                 attributes.push(("rr_scrollLeft".into(), AttrValue::Int(left)));
@@ -433,7 +432,88 @@ impl<'a> Serializer<'a> {
     }
 }
 
-/// Every attribute of an element, as the page has it.
+/// Whether an element can hold a scroll offset worth reading. Reading `scrollLeft`/`scrollTop`
+/// is the single largest cost of a snapshot (a layout-dependent read per element); phrasing
+/// and void elements, table internals (overflow does not apply to them) and SVG content are
+/// skipped, as they are practically never scroll containers.
+pub fn may_scroll(tag: &str, is_svg: bool) -> bool {
+    if is_svg {
+        return false;
+    }
+    !matches!(
+        tag,
+        "a" | "abbr"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "br"
+            | "button"
+            | "cite"
+            | "code"
+            | "col"
+            | "data"
+            | "dfn"
+            | "em"
+            | "hr"
+            | "i"
+            | "img"
+            | "input"
+            | "kbd"
+            | "label"
+            | "li"
+            | "link"
+            | "mark"
+            | "meta"
+            | "option"
+            | "p"
+            | "q"
+            | "s"
+            | "samp"
+            | "script"
+            | "small"
+            | "source"
+            | "span"
+            | "strong"
+            | "style"
+            | "sub"
+            | "sup"
+            | "td"
+            | "th"
+            | "time"
+            | "title"
+            | "tr"
+            | "track"
+            | "u"
+            | "var"
+            | "wbr"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "head"
+            | "base"
+            | "noscript"
+            | "template"
+    )
+}
+
+/// An element's tag name and every attribute, as the page has them, read in one crossing.
+fn read_element(el: &Element) -> (String, Vec<(String, String)>) {
+    let Some(packed) = dom::tag_and_attributes(el) else {
+        return (dom::tag_name(el), read_attributes(el));
+    };
+    let mut parts = packed.split('\0');
+    let tag = parts.next().unwrap_or_default().to_string();
+    let mut attributes = Vec::new();
+    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+        attributes.push((name.to_string(), value.to_string()));
+    }
+    (tag, attributes)
+}
+
+/// Every attribute of an element, as the page has it (one crossing per attribute).
 fn read_attributes(el: &Element) -> Vec<(String, String)> {
     if !dom::has_attributes(el) {
         return Vec::new();
