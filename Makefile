@@ -7,6 +7,8 @@ PORT ?= 8000
 export CHROMEDRIVER := /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
+# The runner's 20 s default counts browser start-up; a loaded 2-core CI machine needs more.
+export WASM_BINDGEN_TEST_TIMEOUT := 120
 
 .PHONY: help setup setup-test build size demo test test-host test-browser test-types test-e2e lint
 

@@ -26,8 +26,50 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
     Document, Element, HtmlIFrameElement, HtmlInputElement, MutationObserver, MutationObserverInit,
-    MutationRecord, Node, ShadowRoot,
+    Node, ShadowRoot,
 };
+
+#[wasm_bindgen(inline_js = r#"
+// Folds MutationRecords into one pending batch, in JS: a storm of records (thousands per
+// frame) costs the recorder a few crossings per changed node, not several per record.
+export function group_records(records, acc) {
+  if (!acc) acc = { removed: [], added: [], addedSet: new Set(), texts: [], textSet: new Set(), attrs: new Map(), count: 0 };
+  for (const r of records) {
+    acc.count++;
+    const t = r.target;
+    if (r.type === 'childList') {
+      for (const n of r.removedNodes) acc.removed.push(t, n);
+      for (const n of r.addedNodes) if (!acc.addedSet.has(n)) { acc.addedSet.add(n); acc.added.push(n); }
+    } else if (r.type === 'characterData') {
+      if (!acc.textSet.has(t)) { acc.textSet.add(t); acc.texts.push(t); }
+    } else if (r.type === 'attributes') {
+      let names = acc.attrs.get(t);
+      if (!names) acc.attrs.set(t, names = new Map());
+      // The first record of a name holds its value before the batch.
+      if (!names.has(r.attributeName)) names.set(r.attributeName, r.oldValue);
+    }
+  }
+  return acc;
+}
+export function record_count(acc) { return acc ? acc.count : 0; }
+export function attribute_list(acc) {
+  const out = [];
+  for (const [el, names] of acc.attrs) { const flat = []; for (const [n, o] of names) flat.push(n, o); out.push(el, flat); }
+  return out;
+}
+"#)]
+extern "C" {
+    fn group_records(records: &Array, acc: &JsValue) -> JsValue;
+    fn record_count(acc: &JsValue) -> u32;
+    fn attribute_list(acc: &JsValue) -> Array;
+}
+
+/// Past this many records waiting, or after a batch that took this long, changes are
+/// coalesced: processed once per window, the last values winning. A page rewriting 10,000
+/// nodes every frame then costs the recorder one batch per window, not one per frame.
+const STORM_RECORDS: u32 = 2_000;
+const STORM_BATCH_MS: f64 = 8.0;
+const STORM_WINDOW_MS: u32 = 100;
 
 pub struct MutationPart {
     observer: MutationObserver,
@@ -36,38 +78,54 @@ pub struct MutationPart {
     loads: RefCell<Vec<Listener>>,
     _attach_shadow: Option<Patch>,
     session: Weak<Session>,
+    this: Weak<MutationPart>,
+    /// Records folded so far (a JS object, see `group_records`), and the timer that will
+    /// process them when coalescing.
+    pending: RefCell<JsValue>,
+    timer: RefCell<Option<gloo_timers::callback::Timeout>>,
+    /// How long the last batch took, in ms.
+    last_cost: std::cell::Cell<f64>,
 }
 
 pub fn start(session: &Rc<Session>) -> Rc<dyn Part> {
     let weak = Rc::downgrade(session);
-    let callback = Closure::<dyn FnMut(Array, MutationObserver)>::new({
-        let weak = weak.clone();
-        move |records: Array, _| {
-            if let Some(session) = weak.upgrade() {
-                on_records(&session, &records);
+    let part = Rc::new_cyclic(|this: &Weak<MutationPart>| {
+        let callback = Closure::<dyn FnMut(Array, MutationObserver)>::new({
+            let (weak, this) = (weak.clone(), this.clone());
+            move |records: Array, _| {
+                if let (Some(session), Some(part)) = (weak.upgrade(), this.upgrade()) {
+                    part.take(&session, &records);
+                }
             }
-        }
-    });
-    let observer = MutationObserver::new(callback.as_ref().unchecked_ref())
-        .unwrap_or_else(|_| unreachable_observer());
-    // A shadow root attached after the snapshot gets no mutation record: watch it as it is made.
-    let attach_shadow = Patch::method(&element_prototype(), "attachShadow", {
-        let weak = weak.clone();
-        move |_this, _args, result| {
-            if let (Some(session), Some(root)) = (weak.upgrade(), result.dyn_ref::<ShadowRoot>()) {
-                session.watch_roots(&FoundRoots {
-                    shadow_roots: vec![root.clone()],
-                    frames: Vec::new(),
-                });
+        });
+        let observer = MutationObserver::new(callback.as_ref().unchecked_ref())
+            .unwrap_or_else(|_| unreachable_observer());
+        // A shadow root attached after the snapshot gets no mutation record: watch it as it
+        // is made.
+        let attach_shadow = Patch::method(&element_prototype(), "attachShadow", {
+            let weak = weak.clone();
+            move |_this, _args, result| {
+                if let (Some(session), Some(root)) =
+                    (weak.upgrade(), result.dyn_ref::<ShadowRoot>())
+                {
+                    session.watch_roots(&FoundRoots {
+                        shadow_roots: vec![root.clone()],
+                        frames: Vec::new(),
+                    });
+                }
             }
+        });
+        MutationPart {
+            observer,
+            _callback: callback,
+            loads: RefCell::new(Vec::new()),
+            _attach_shadow: attach_shadow,
+            session: weak,
+            this: this.clone(),
+            pending: RefCell::new(JsValue::UNDEFINED),
+            timer: RefCell::new(None),
+            last_cost: std::cell::Cell::new(0.0),
         }
-    });
-    let part = Rc::new(MutationPart {
-        observer,
-        _callback: callback,
-        loads: RefCell::new(Vec::new()),
-        _attach_shadow: attach_shadow,
-        session: weak,
     });
     part.observe(session.document.as_ref());
     part
@@ -128,10 +186,48 @@ impl MutationPart {
     }
 }
 
+impl MutationPart {
+    /// Folds records in; processes them now, or once per window while the page is storming.
+    fn take(&self, session: &Session, records: &Array) {
+        let acc = group_records(records, &self.pending.borrow());
+        let storming = record_count(&acc) > STORM_RECORDS || self.last_cost.get() > STORM_BATCH_MS;
+        *self.pending.borrow_mut() = acc;
+        if self.timer.borrow().is_some() {
+            return;
+        }
+        if !storming {
+            self.process(session);
+            return;
+        }
+        let (weak, this) = (self.session.clone(), self.this.clone());
+        *self.timer.borrow_mut() = Some(gloo_timers::callback::Timeout::new(
+            STORM_WINDOW_MS,
+            move || {
+                if let (Some(session), Some(part)) = (weak.upgrade(), this.upgrade()) {
+                    part.timer.borrow_mut().take();
+                    part.process(&session);
+                }
+            },
+        ));
+    }
+
+    fn process(&self, session: &Session) {
+        let acc = self.pending.replace(JsValue::UNDEFINED);
+        if acc.is_undefined() {
+            return;
+        }
+        let started = js_sys::Date::now();
+        on_records(session, &acc);
+        self.last_cost.set(js_sys::Date::now() - started);
+    }
+}
+
 impl Part for MutationPart {
-    /// Records not yet delivered describe changes the new snapshot already shows.
+    /// Records not yet processed describe changes the new snapshot already shows.
     fn before_snapshot(&self, _session: &Session) {
         let _ = self.observer.take_records();
+        self.pending.replace(JsValue::UNDEFINED);
+        self.timer.borrow_mut().take();
     }
 
     fn watch_root(&self, _session: &Session, root: &Node) {
@@ -189,9 +285,9 @@ fn serialize_options(session: &Session, inline_stylesheet: bool) -> SerializeOpt
     }
 }
 
-fn on_records(session: &Session, records: &Array) {
+fn on_records(session: &Session, acc: &JsValue) {
     let timestamp = now();
-    let batch = Batch::collect(records);
+    let batch = Batch::from_group(acc);
     let result = session.with_mirror(|mirror, config| {
         let options = serialize_options(session, config.snapshot.inline_stylesheet);
         batch.write(mirror, &options, &session.document)
@@ -230,70 +326,52 @@ struct Batch {
 }
 
 impl Batch {
-    fn collect(records: &Array) -> Batch {
-        let mut batch = Batch {
-            removed: Vec::new(),
-            added: Vec::new(),
-            added_set: Set::new(&JsValue::UNDEFINED),
-            texts: Vec::new(),
-            attributes: Vec::new(),
+    /// The batch folded by `group_records`.
+    fn from_group(acc: &JsValue) -> Batch {
+        let get = |name: &str| -> Array {
+            js_sys::Reflect::get(acc, &name.into())
+                .map(JsCast::unchecked_into)
+                .unwrap_or_else(|_| Array::new())
         };
-        let seen_texts = Set::new(&JsValue::UNDEFINED);
-        let attribute_index = js_sys::Map::new();
-        for record in records.iter() {
-            let record: MutationRecord = record.unchecked_into();
-            let Some(target) = record.target() else {
-                continue;
-            };
-            match record.type_().as_str() {
-                "childList" => {
-                    let removed = record.removed_nodes();
-                    for i in 0..removed.length() {
-                        if let Some(node) = removed.item(i) {
-                            batch.removed.push((target.clone(), node));
-                        }
-                    }
-                    let added = record.added_nodes();
-                    for i in 0..added.length() {
-                        if let Some(node) = added.item(i) {
-                            if !batch.added_set.has(&node) {
-                                batch.added_set.add(&node);
-                                batch.added.push(node);
-                            }
-                        }
-                    }
-                }
-                "characterData" if !seen_texts.has(&target) => {
-                    seen_texts.add(&target);
-                    batch.texts.push(target);
-                }
-                "attributes" => {
-                    let Some(name) = record.attribute_name() else {
-                        continue;
-                    };
-                    // The first record of a name in the batch holds its value before the batch.
-                    let old = record.old_value();
-                    let index = attribute_index.get(&target);
-                    match index.as_f64() {
-                        Some(i) => {
-                            let names = &mut batch.attributes[i as usize].1;
-                            if !names.iter().any(|(n, _)| *n == name) {
-                                names.push((name, old));
-                            }
-                        }
-                        None => {
-                            attribute_index
-                                .set(&target, &JsValue::from(batch.attributes.len() as u32));
-                            batch
-                                .attributes
-                                .push((target.unchecked_into(), vec![(name, old)]));
-                        }
-                    }
-                }
-                _ => {}
-            }
+        let removed_flat = get("removed");
+        let mut removed = Vec::with_capacity(removed_flat.length() as usize / 2);
+        let mut i = 0;
+        while i + 1 < removed_flat.length() {
+            removed.push((
+                removed_flat.get(i).unchecked_into(),
+                removed_flat.get(i + 1).unchecked_into(),
+            ));
+            i += 2;
         }
-        batch
+        let added_set = js_sys::Reflect::get(acc, &"addedSet".into())
+            .map(JsCast::unchecked_into)
+            .unwrap_or_else(|_| Set::new(&JsValue::UNDEFINED));
+        let added = get("added").iter().map(JsCast::unchecked_into).collect();
+        let texts = get("texts").iter().map(JsCast::unchecked_into).collect();
+        let list = attribute_list(acc);
+        let mut attributes = Vec::with_capacity(list.length() as usize / 2);
+        let mut i = 0;
+        while i + 1 < list.length() {
+            let element: Element = list.get(i).unchecked_into();
+            let flat: Array = list.get(i + 1).unchecked_into();
+            let mut names = Vec::with_capacity(flat.length() as usize / 2);
+            let mut j = 0;
+            while j + 1 < flat.length() {
+                if let Some(name) = flat.get(j).as_string() {
+                    names.push((name, flat.get(j + 1).as_string()));
+                }
+                j += 2;
+            }
+            attributes.push((element, names));
+            i += 2;
+        }
+        Batch {
+            removed,
+            added,
+            added_set,
+            texts,
+            attributes,
+        }
     }
 
     fn write(
