@@ -44,20 +44,18 @@ async fn ingest_batch(
     check_origin(app, headers)?;
     let encoding = request_encoding(query, headers)?;
     // A gzip body is limited as sent; a plain one is the envelope itself.
-    let (limit, what) = match encoding {
-        Encoding::Gzip => (
-            app.max_body_bytes,
-            "gzip body is larger than {} bytes (--max-body-bytes)",
-        ),
+    let (limit, what, flag) = match encoding {
+        Encoding::Gzip => (app.max_body_bytes, "gzip body", "--max-body-bytes"),
         Encoding::Identity => (
             app.max_decompressed_bytes,
-            "body is larger than {} bytes (--max-decompressed-bytes)",
+            "body",
+            "--max-decompressed-bytes",
         ),
     };
     let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            what.replace("{}", &limit.to_string()),
+            format!("{what} is larger than {limit} bytes ({flag})"),
         )
     };
     let declared = headers
