@@ -4,16 +4,19 @@ SHELL := /bin/bash
 WASM := target/wasm32-unknown-unknown/release/tapedeck.wasm
 BINDGEN := target/wasm-bindgen
 PORT ?= 8000
+# The collector's own release profile (Cargo.toml: the SDK's release profile is for wasm size).
+COLLECTOR := target/collector/tapedeck-collector
 export CHROMEDRIVER := /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 # The runner's 20 s default counts browser start-up; a loaded 2-core CI machine needs more.
 export WASM_BINDGEN_TEST_TIMEOUT := 120
 
-.PHONY: help setup setup-test build size demo test test-host test-browser test-types test-e2e lint
+.PHONY: help setup setup-test build build-collector size demo test test-host test-browser test-types test-e2e lint
 
 help:
-	@echo "make demo   build the SDK and serve the demo on http://127.0.0.1:$(PORT)/www/"
+	@echo "make demo   build the SDK and the collector; serve the demo on http://127.0.0.1:$(PORT)/www/"
+	@echo "            and the recorded sessions on http://127.0.0.1:$(PORT)/www/viewer.html"
 	@echo "make test   run every test (host, browser, types, end to end)"
 	@echo "make build  build pkg/dist (ES module, classic script, wasm) and print sizes"
 	@echo "make size   print raw / gzip -9 / brotli sizes of what a page downloads"
@@ -37,8 +40,13 @@ build: setup
 size:
 	@node tools/size.mjs
 
-demo: build
-	node tools/serve.mjs --port $(PORT)
+build-collector:
+	cargo build --profile collector -p tapedeck-collector
+
+demo: build build-collector
+	@echo "Demo:   http://127.0.0.1:$(PORT)/www/"
+	@echo "Viewer: http://127.0.0.1:$(PORT)/www/viewer.html"
+	$(COLLECTOR) --host 127.0.0.1 --port $(PORT) --static $(CURDIR) --data-dir $(CURDIR)/.tapedeck-data
 
 test: setup-test build
 	@start=$$(date +%s); \
@@ -46,7 +54,7 @@ test: setup-test build
 	echo "make test: all layers passed in $$(( $$(date +%s) - start ))s (after the build)"
 
 test-host:
-	cargo test
+	cargo test --workspace
 
 test-browser:
 	cargo test --target wasm32-unknown-unknown
@@ -58,6 +66,6 @@ test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
 
 lint:
-	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Serve the repository root over http for the demo pages (used by `make demo`).
+// Serve the repository root over http for the demo pages: static files only, no collector
+// (`make demo` runs the collector, which serves the same files and records the demo).
 //
 //   node tools/serve.mjs [--port 8000] [--host 127.0.0.1] [--log]
 //
