@@ -48,7 +48,7 @@ demo: build build-collector
 	@echo "Viewer: http://127.0.0.1:$(PORT)/www/viewer.html"
 	$(COLLECTOR) --host 127.0.0.1 --port $(PORT) --static $(CURDIR) --data-dir $(CURDIR)/.tapedeck-data
 
-test: setup-test build
+test: setup-test build build-collector
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory lint test-host test-browser test-types test-e2e; \
 	echo "make test: all layers passed in $$(( $$(date +%s) - start ))s (after the build)"
