@@ -50,7 +50,7 @@ demo: build build-collector
 
 test: setup-test build build-collector
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint test-host test-browser test-types test-e2e; \
+	$(MAKE) --no-print-directory lint test-host test-browser test-types test-e2e && \
 	echo "make test: all layers passed in $$(( $$(date +%s) - start ))s (after the build)"
 
 test-host:

@@ -501,7 +501,10 @@ fn form_state_is_recorded_and_every_value_masked() {
         .into_iter()
         .find(|n| n["tagName"] == "option" && n["childNodes"][0]["textContent"] == "chosen")
         .expect("the chosen option");
-    assert_eq!(chosen["attributes"]["value"], "*", "option values are masked with their select");
+    assert_eq!(
+        chosen["attributes"]["value"], "*",
+        "option values are masked with their select"
+    );
     assert!(
         chosen["attributes"].get("selected").is_none(),
         "selection would reveal the value"
