@@ -57,7 +57,7 @@ test-host:
 	cargo test --workspace
 
 test-browser:
-	cargo test --target wasm32-unknown-unknown
+	tools/browser-tests.sh
 
 test-types:
 	node_modules/.bin/tsc -p tests/types/tsconfig.json

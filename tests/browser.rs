@@ -523,11 +523,13 @@ fn form_state_is_recorded_and_every_value_masked() {
 }
 
 #[wasm_bindgen_test]
-fn ten_thousand_deep_nesting_records_without_overflow() {
+async fn ten_thousand_deep_nesting_records_without_overflow() {
     // Hidden: laying out 10,000 nested boxes is the browser's own limit, not the recorder's.
     fixture(r#"<div id="deep" style="display:none"></div>"#);
     js("let n = document.getElementById('deep'); for (let i = 0; i < 10000; i++) { const c = document.createElement('div'); n.appendChild(c); n = c; } n.textContent = 'bottom';");
     let sink = Sink::start();
+    // A page this large is walked across several tasks.
+    JsFuture::from(sink.recorder.snapshotted()).await.unwrap();
     // Walk the emitted object in JS: serde_json's parser stops at 128 levels by design.
     let depth = js_sys::Function::new_with_args(
         "events",
@@ -543,12 +545,14 @@ fn ten_thousand_deep_nesting_records_without_overflow() {
 }
 
 #[wasm_bindgen_test]
-fn hundred_thousand_nodes_record() {
+async fn hundred_thousand_nodes_record() {
     fixture(r#"<div id="big"></div>"#);
     js("const big = document.getElementById('big'); const f = document.createDocumentFragment();
         for (let i = 0; i < 50000; i++) { const s = document.createElement('span'); s.textContent = 'n' + i; f.appendChild(s); }
         big.appendChild(f);");
     let sink = Sink::start();
+    // A page this large is walked across several tasks.
+    JsFuture::from(sink.recorder.snapshotted()).await.unwrap();
     let events = sink.events();
     let big = element_with(snapshot_root(&events), "id", "big");
     assert_eq!(nodes(big).len(), 1 + 100_000);

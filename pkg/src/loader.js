@@ -44,13 +44,17 @@ export function createTapedeck(wasmUrl) {
 
     constructor(options, start) {
       running.add(this);
+      // `ready` settles once the first full snapshot is out (a large page is walked across
+      // several tasks).
+      const snapshotted = () => (this.#core ? this.#core.snapshotted : undefined);
       if (start) {
         this.#start(options, true);
-        this.ready = parsed();
+        this.ready = parsed().then(snapshotted);
       } else {
         this.ready = load()
           .then(parsed)
-          .then(() => this.#start(options, false));
+          .then(() => this.#start(options, false))
+          .then(snapshotted);
       }
     }
 

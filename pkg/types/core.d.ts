@@ -133,6 +133,11 @@ export class Recorder {
      * False when nothing is being recorded: stopped, or not started because of `reason`.
      */
     readonly recording: boolean;
+    /**
+     * Settles once the first full snapshot has been emitted (it may take several tasks on a
+     * large page); at once when nothing is recorded.
+     */
+    readonly snapshotted: Promise<any>;
 }
 
 /**
@@ -150,11 +155,12 @@ export interface InitOutput {
     readonly recorder_flush: (a: number) => any;
     readonly recorder_reason: (a: number) => [number, number];
     readonly recorder_recording: (a: number) => number;
+    readonly recorder_snapshotted: (a: number) => any;
     readonly recorder_stop: (a: number) => any;
     readonly recorder_takeFullSnapshot: (a: number) => void;
     readonly wasm_bindgen__convert__closures_____invoke__hda7674a9e2a08a86: (a: number, b: number, c: any, d: any, e: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h18d1e1dc8c649040: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h18d1e1dc8c649040_9: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h18d1e1dc8c649040_10: (a: number, b: number, c: any, d: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h49636e9d51a84ca0: (a: number, b: number, c: any) => [number, number];
     readonly wasm_bindgen__convert__closures_____invoke__h92413d81aee989d3: (a: number, b: number, c: any, d: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h4a5a3cb4d46f0aaa: (a: number, b: number, c: any) => void;

@@ -195,6 +195,16 @@ impl Recorder {
 
 #[wasm_bindgen]
 impl Recorder {
+    /// Settles once the first full snapshot has been emitted (it may take several tasks on a
+    /// large page); at once when nothing is recorded.
+    #[wasm_bindgen(getter)]
+    pub fn snapshotted(&self) -> js_sys::Promise {
+        match &self.session {
+            Some(session) => session.snapshotted(),
+            None => js_sys::Promise::resolve(&JsValue::UNDEFINED),
+        }
+    }
+
     /// Settles once everything recorded so far is delivered to the endpoint, or stored to be
     /// sent on a later attempt (at once when there is no endpoint).
     pub fn flush(&self) -> js_sys::Promise {

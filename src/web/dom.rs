@@ -40,6 +40,50 @@ export function is_connected(n) { return isConnected.call(n); }
 export function shadow_host(r) { return host.call(r); }
 const attrName = get(Attr.prototype, 'name'), attrValue = get(Attr.prototype, 'value');
 const mapLength = get(NamedNodeMap.prototype, 'length'), mapItem = NamedNodeMap.prototype.item;
+// Runs `cb` in a new task soon, letting the page handle input and render first.
+export function next_task(cb) {
+  const s = globalThis.scheduler;
+  if (s && typeof s.postTask === 'function') { s.postTask(cb, { priority: 'user-visible' }); return; }
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => { channel.port1.close(); cb(); };
+  channel.port2.postMessage(null);
+}
+
+// The snapshot's first phase: the document's nodes in pre-order (open shadow roots' children
+// after their host's light children; nothing under textarea and iframe elements), each
+// given its id (base + index) in `ids`, with its parent's index, the index of its last
+// descendant, and a flag for shadow-root children. Plain JS: no wasm crossings per node.
+export function collect(root, ids, base) {
+  const nodes = [root], parent = [-1], end = [0], flags = [0];
+  ids.set(root, base);
+  const stack = [[0, firstChild.call(root), 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const child = top[1];
+    if (child === null) {
+      if (top[2] === 0) {
+        top[2] = 1;
+        const n = nodes[top[0]];
+        const sr = nodeType.call(n) === 1 ? shadowRoot.call(n) : null;
+        top[1] = sr ? firstChild.call(sr) : null;
+        continue;
+      }
+      end[top[0]] = nodes.length - 1;
+      stack.pop();
+      continue;
+    }
+    top[1] = nextSibling.call(child);
+    const i = nodes.length;
+    nodes.push(child); parent.push(top[0]); end.push(i); flags.push(top[2]);
+    ids.set(child, base + i);
+    if (nodeType.call(child) !== 1) continue;
+    const t = tagName.call(child);
+    if (t === 'TEXTAREA' || t === 'IFRAME' || t === 'textarea' || t === 'iframe') continue;
+    stack.push([i, firstChild.call(child), 0]);
+  }
+  return { nodes, parent: Int32Array.from(parent), end: Int32Array.from(end), flags: Uint8Array.from(flags) };
+}
+
 // An element's tag name and attributes in one crossing: "TAG\0name\0value\0name\0value".
 // NUL cannot be told apart from the separator, so an element with one gets null (the slow
 // path then reads it attribute by attribute).
@@ -78,6 +122,8 @@ extern "C" {
     pub fn is_connected(node: &Node) -> bool;
     pub fn shadow_host(root: &ShadowRoot) -> Element;
     pub fn tag_and_attributes(element: &Element) -> Option<String>;
+    pub fn collect(root: &Node, ids: &js_sys::WeakMap, base: u32) -> js_sys::Object;
+    pub fn next_task(callback: JsValue);
     /// The node as a ShadowRoot, by its brand rather than `instanceof`, which is false for
     /// nodes of another window (an iframe's document).
     pub fn as_shadow_root(node: &Node) -> Option<ShadowRoot>;

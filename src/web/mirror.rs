@@ -34,6 +34,18 @@ impl Mirror {
         id
     }
 
+    /// Hands out `count` consecutive ids at once and returns the first; the caller records
+    /// them in `ids()` itself (the snapshot does it in JS, without a crossing per node).
+    pub fn reserve(&mut self, count: u32) -> u32 {
+        let base = self.next_id;
+        self.next_id += count;
+        base
+    }
+
+    pub fn ids(&self) -> &WeakMap {
+        &self.ids
+    }
+
     /// The id the next new node will get.
     pub fn next_id(&self) -> u32 {
         self.next_id

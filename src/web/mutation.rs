@@ -257,9 +257,9 @@ fn attach_frames(session: &Session, mut frames: Vec<(u32, Document)>) {
                 &document,
                 true,
                 mirror,
-                &options,
+                options.clone(),
             );
-            while !walk.step(usize::MAX) {}
+            while !walk.step(mirror, f64::INFINITY) {}
             let (enc, nested) = walk.finish();
             events.push(enc.finish_attach_subtree(timestamp));
             frames.extend(nested.frames.into_iter().map(|f| (f.iframe_id, f.document)));
@@ -277,10 +277,10 @@ fn attach_frames(session: &Session, mut frames: Vec<(u32, Document)>) {
     session.watch_roots(&found);
 }
 
-fn serialize_options(session: &Session, inline_stylesheet: bool) -> SerializeOptions<'_> {
+fn serialize_options(session: &Session, inline_stylesheet: bool) -> SerializeOptions {
     SerializeOptions {
         inline_stylesheet,
-        privacy: session.privacy(),
+        privacy: session.privacy_rc(),
         custom_elements: Some(session.window.custom_elements()),
     }
 }
@@ -409,7 +409,7 @@ impl Batch {
             |mirror: &Mirror, node: &Node| mirror.id_of(node).is_some_and(|id| id >= first_new_id);
         let mut serializers = Serializers::new(options, top);
         for node in &self.added {
-            if !self.is_pending_root(node, mirror, first_new_id, options.privacy) {
+            if !self.is_pending_root(node, mirror, first_new_id, &options.privacy) {
                 continue;
             }
             // Later siblings that are added too go first, so `nextId` always names a known node.
@@ -417,7 +417,7 @@ impl Batch {
             let mut cursor = node.clone();
             while let Some(next) = next_recorded_sibling(&cursor, mirror, &self.added_set) {
                 if mirror.id_of(&next).is_some()
-                    || !self.is_pending_root(&next, mirror, first_new_id, options.privacy)
+                    || !self.is_pending_root(&next, mirror, first_new_id, &options.privacy)
                 {
                     break;
                 }
@@ -442,7 +442,7 @@ impl Batch {
             let Some(parent) = dom::parent_node(node) else {
                 continue;
             };
-            let privacy = options.privacy;
+            let privacy = &options.privacy;
             if privacy.is_blocked(&parent) {
                 continue;
             }
@@ -459,7 +459,7 @@ impl Batch {
                 continue;
             }
             // A blocked element stays the placeholder it was recorded as.
-            let privacy = options.privacy;
+            let privacy = &options.privacy;
             if privacy.is_blocked(element) {
                 continue;
             }
@@ -587,7 +587,7 @@ fn attribute_change(
             let value = js_sys::Reflect::get(el, &"value".into())
                 .ok()?
                 .as_string()?;
-            let privacy = serializer.options.privacy;
+            let privacy = &serializer.options.privacy;
             return Some(
                 (!value.is_empty())
                     .then(|| AttrValue::Str(privacy.input_value(scope, el, tag, &value))),
@@ -612,13 +612,13 @@ fn attribute_change(
 
 /// One serializer per document the batch touches (base URL and rootId differ per document).
 struct Serializers<'a> {
-    options: &'a SerializeOptions<'a>,
+    options: &'a SerializeOptions,
     top: Document,
-    all: Vec<(Document, Serializer<'a>)>,
+    all: Vec<(Document, Serializer)>,
 }
 
 impl<'a> Serializers<'a> {
-    fn new(options: &'a SerializeOptions<'a>, top: &Document) -> Self {
+    fn new(options: &'a SerializeOptions, top: &Document) -> Self {
         Serializers {
             options,
             top: top.clone(),
@@ -626,7 +626,7 @@ impl<'a> Serializers<'a> {
         }
     }
 
-    fn for_node(&mut self, node: &Node, mirror: &Mirror) -> &mut Serializer<'a> {
+    fn for_node(&mut self, node: &Node, mirror: &Mirror) -> &mut Serializer {
         let document = node.owner_document().unwrap_or_else(|| self.top.clone());
         let index = match self.all.iter().position(|(d, _)| *d == document) {
             Some(i) => i,
@@ -636,7 +636,7 @@ impl<'a> Serializers<'a> {
                 } else {
                     mirror.id_of(&document)
                 };
-                let mut serializer = Serializer::new(self.options, &document, root_id);
+                let mut serializer = Serializer::new(self.options.clone(), &document, root_id);
                 serializer.read_scroll = false;
                 self.all.push((document, serializer));
                 self.all.len() - 1
@@ -661,7 +661,7 @@ impl<'a> Serializers<'a> {
             return;
         };
         let next_id = next_recorded_sibling(root, mirror, added).and_then(|n| mirror.id_of(&n));
-        let context = ParentContext::of(&parent, self.options.privacy);
+        let context = ParentContext::of(&parent, &self.options.privacy);
         let serializer = self.for_node(root, mirror);
 
         struct Frame {

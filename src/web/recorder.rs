@@ -1,6 +1,7 @@
 //! One recording: its config, mirror, emitter and running parts. Two recorders share nothing.
 
 use super::delivery::Delivery;
+use super::dom;
 use super::emit::Emitter;
 use super::listener::Listener;
 use super::mirror::Mirror;
@@ -12,11 +13,23 @@ use crate::protocol::{custom_event, meta_event, Timestamp};
 use crate::snapshot::NodeEncoder;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsValue;
 use web_sys::{Document, Node, ShadowRoot, Window};
 
-/// Nodes visited per walk step. The snapshot runs to completion for now; the step size is
-/// where splitting the walk across tasks will hook in.
-const WALK_STEP_NODES: usize = 4096;
+/// A snapshot slice's share of the main thread, in ms: a large page is walked across tasks
+/// of about this length, so the page stays responsive (no task near the 50 ms of a long task).
+const SNAPSHOT_SLICE_MS: f64 = 8.0;
+
+/// A full snapshot in progress, and the events that happened meanwhile.
+struct SnapshotJob {
+    timestamp: Timestamp,
+    is_checkout: bool,
+    meta: String,
+    /// The window's scroll offset when the snapshot began.
+    offset: (i64, i64),
+    walk: Walk,
+}
 
 /// A running piece of the recording (an observer, a set of listeners, patches). Parts are
 /// owned by the session and dropped in reverse order of starting when it stops; dropping a
@@ -46,8 +59,16 @@ pub struct Session {
     parts: RefCell<Vec<Rc<dyn Part>>>,
     /// Incremental events since the last full snapshot, and that snapshot's time.
     since_checkout: Cell<(u32, Timestamp)>,
+    snapshot: RefCell<Option<SnapshotJob>>,
+    snapshotting: Cell<bool>,
+    /// Events sent while a snapshot is being taken; they follow it.
+    held: RefCell<Vec<String>>,
+    first_done: Cell<bool>,
+    snapshot_waiters: RefCell<Vec<js_sys::Function>>,
+    /// The session itself, for work scheduled in later tasks.
+    this: RefCell<Weak<Session>>,
     /// The one place masking and blocking are decided, for every path.
-    privacy: PrivacyGuard,
+    privacy: Rc<PrivacyGuard>,
 }
 
 struct State {
@@ -89,13 +110,20 @@ impl Session {
             early_events: RefCell::new(None),
             parts: RefCell::new(Vec::new()),
             since_checkout: Cell::new((0, 0)),
-            privacy,
+            snapshot: RefCell::new(None),
+            snapshotting: Cell::new(false),
+            held: RefCell::new(Vec::new()),
+            first_done: Cell::new(false),
+            snapshot_waiters: RefCell::new(Vec::new()),
+            this: RefCell::new(Weak::new()),
+            privacy: Rc::new(privacy),
         }
     }
 
     /// Takes the first full snapshot now, or once the document has been parsed: a snapshot of
     /// a half-parsed page would miss everything after the script tag.
     pub fn start(self: &Rc<Self>) {
+        *self.this.borrow_mut() = Rc::downgrade(self);
         if self.document.ready_state() != "loading" {
             self.begin();
             return;
@@ -154,6 +182,10 @@ impl Session {
         &self.privacy
     }
 
+    pub fn privacy_rc(&self) -> Rc<PrivacyGuard> {
+        self.privacy.clone()
+    }
+
     /// The id of a node the replay knows, if any.
     pub fn id_of(&self, node: &Node) -> Option<u32> {
         self.state.try_borrow().ok()?.mirror.id_of(node)
@@ -189,10 +221,20 @@ impl Session {
     /// Every finished event goes out here: to the endpoint's queue and to `emit`. A visitor
     /// returning after the session expired starts a new session, which begins with a snapshot.
     fn send(&self, json: &str, is_checkout: bool) {
+        // While a snapshot is being taken, events wait: the replay needs the snapshot first.
+        if self.snapshotting.get() {
+            self.held.borrow_mut().push(json.to_string());
+            return;
+        }
+        self.deliver(json, is_checkout);
+    }
+
+    fn deliver(&self, json: &str, is_checkout: bool) {
         if let Some(delivery) = &self.delivery {
             if !delivery.push(json) {
                 self.full_snapshot(true);
-                delivery.push(json);
+                self.send(json, is_checkout);
+                return;
             }
         }
         if let Some(emitter) = &self.emitter {
@@ -209,23 +251,140 @@ impl Session {
         self.send(json, false);
     }
 
-    /// Emits a Meta event, then a FullSnapshot, then one Mutation per same-origin iframe
-    /// document. Events are produced under the state borrow and emitted after it is released,
-    /// because `emit` may call back into the recorder.
+    /// Starts a full snapshot: a Meta event, then a FullSnapshot, then one Mutation per
+    /// same-origin iframe document. The walk runs in slices of `SNAPSHOT_SLICE_MS`, yielding
+    /// to the page in between; a small page completes within the first slice, synchronously.
     pub fn full_snapshot(&self, is_checkout: bool) {
         if is_checkout && !self.started() {
             // The first snapshot is still to come.
             return;
         }
+        if self.snapshotting.get() {
+            return;
+        }
         self.each_part(|p| p.before_snapshot(self));
         let timestamp = now();
-        let (events, roots) = self.snapshot_events(timestamp);
-        self.since_checkout.set((0, timestamp));
+        let Some(job) = self.begin_snapshot(timestamp, is_checkout) else {
+            return;
+        };
+        let Ok(mut slot) = self.snapshot.try_borrow_mut() else {
+            return;
+        };
+        *slot = Some(job);
+        drop(slot);
+        self.snapshotting.set(true);
+        self.continue_snapshot();
+    }
+
+    fn begin_snapshot(&self, timestamp: Timestamp, is_checkout: bool) -> Option<SnapshotJob> {
+        let mut state = self.state.try_borrow_mut().ok()?;
+        let state = &mut *state;
+        state.mirror.reset();
+        let href = self.document.url().unwrap_or_default();
+        let (width, height) = viewport_size(&self.window, &self.document);
+        let options = self.serialize_options(&state.config);
+        let walk = Walk::new(
+            NodeEncoder::full_snapshot(),
+            &self.document,
+            false,
+            &mut state.mirror,
+            options,
+        );
+        Some(SnapshotJob {
+            timestamp,
+            is_checkout,
+            meta: meta_event(&href, width, height, timestamp),
+            offset: (
+                self.window.scroll_y().unwrap_or(0.0).round() as i64,
+                self.window.scroll_x().unwrap_or(0.0).round() as i64,
+            ),
+            walk,
+        })
+    }
+
+    fn serialize_options(&self, config: &Config) -> SerializeOptions {
+        SerializeOptions {
+            inline_stylesheet: config.snapshot.inline_stylesheet,
+            privacy: self.privacy.clone(),
+            custom_elements: Some(self.window.custom_elements()),
+        }
+    }
+
+    /// Runs one slice of the snapshot; schedules the next, or finishes.
+    fn continue_snapshot(&self) {
+        let deadline = js_sys::Date::now() + SNAPSHOT_SLICE_MS;
+        // A page callback run by the walk (maskTextFn) may call back into the recorder: every
+        // borrow here is tried, never forced.
+        let done = {
+            let Ok(mut job) = self.snapshot.try_borrow_mut() else {
+                return;
+            };
+            let (Some(job), Ok(mut state)) = (job.as_mut(), self.state.try_borrow_mut()) else {
+                return;
+            };
+            job.walk.step(&mut state.mirror, deadline)
+        };
+        if !done {
+            let weak = self.this.borrow().clone();
+            dom::next_task(Closure::once_into_js(move || {
+                if let Some(session) = weak.upgrade() {
+                    session.continue_snapshot();
+                }
+            }));
+            return;
+        }
+        let Some(job) = self
+            .snapshot
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut j| j.take())
+        else {
+            return;
+        };
+        let (events, roots) = self.finish_snapshot(job.walk, job.meta, job.offset, job.timestamp);
+        self.since_checkout.set((0, job.timestamp));
+        self.snapshotting.set(false);
+        let held = std::mem::take(&mut *self.held.borrow_mut());
         for event in &events {
-            self.send(event, is_checkout);
+            self.deliver(event, job.is_checkout);
+        }
+        for event in &held {
+            self.send(event, false);
         }
         self.watch_roots(&roots);
         self.each_part(|p| p.after_snapshot(self));
+        self.first_snapshot_done();
+    }
+
+    /// The FullSnapshot event, then iframe documents (and iframes nested in them), each as its
+    /// own attach event; iframe documents are small and walked at once.
+    fn finish_snapshot(
+        &self,
+        walk: Walk,
+        meta: String,
+        (top, left): (i64, i64),
+        timestamp: Timestamp,
+    ) -> (Vec<String>, FoundRoots) {
+        let (enc, mut roots) = walk.finish();
+        let mut events = vec![meta, enc.finish_full_snapshot(top, left, timestamp)];
+        let Ok(mut state) = self.state.try_borrow_mut() else {
+            return (events, roots);
+        };
+        let state = &mut *state;
+        let mut index = 0;
+        while index < roots.frames.len() {
+            let frame = &roots.frames[index];
+            let enc = NodeEncoder::attach_subtree(frame.iframe_id);
+            let options = self.serialize_options(&state.config);
+            let mut walk = Walk::new(enc, &frame.document, true, &mut state.mirror, options);
+            while !walk.step(&mut state.mirror, f64::INFINITY) {}
+            let (enc, nested) = walk.finish();
+            events.push(enc.finish_attach_subtree(timestamp));
+            roots.frames.extend(nested.frames);
+            roots.shadow_roots.extend(nested.shadow_roots);
+            index += 1;
+        }
+        (events, roots)
     }
 
     /// Hands newly found shadow roots and iframe documents to the parts that observe them.
@@ -238,47 +397,23 @@ impl Session {
         }
     }
 
-    fn snapshot_events(&self, timestamp: Timestamp) -> (Vec<String>, FoundRoots) {
-        let Ok(mut state) = self.state.try_borrow_mut() else {
-            return (Vec::new(), FoundRoots::default());
-        };
-        let state = &mut *state;
-        state.mirror.reset();
-        let href = self.document.url().unwrap_or_default();
-        let (width, height) = viewport_size(&self.window, &self.document);
-        let mut events = vec![meta_event(&href, width, height, timestamp)];
-        let options = SerializeOptions {
-            inline_stylesheet: state.config.snapshot.inline_stylesheet,
-            privacy: &self.privacy,
-            custom_elements: Some(self.window.custom_elements()),
-        };
-        let mut walk = Walk::new(
-            NodeEncoder::full_snapshot(),
-            &self.document,
-            false,
-            &mut state.mirror,
-            &options,
-        );
-        while !walk.step(WALK_STEP_NODES) {}
-        let (enc, mut roots) = walk.finish();
-        let top = self.window.scroll_y().unwrap_or(0.0).round() as i64;
-        let left = self.window.scroll_x().unwrap_or(0.0).round() as i64;
-        events.push(enc.finish_full_snapshot(top, left, timestamp));
-
-        // Iframe documents, including iframes nested inside them, each as its own attach event.
-        let mut index = 0;
-        while index < roots.frames.len() {
-            let frame = &roots.frames[index];
-            let enc = NodeEncoder::attach_subtree(frame.iframe_id);
-            let mut walk = Walk::new(enc, &frame.document, true, &mut state.mirror, &options);
-            while !walk.step(WALK_STEP_NODES) {}
-            let (enc, nested) = walk.finish();
-            events.push(enc.finish_attach_subtree(timestamp));
-            roots.frames.extend(nested.frames);
-            roots.shadow_roots.extend(nested.shadow_roots);
-            index += 1;
+    /// A Promise settled once the first full snapshot has been emitted.
+    pub fn snapshotted(&self) -> js_sys::Promise {
+        if self.first_done.get() {
+            return js_sys::Promise::resolve(&JsValue::UNDEFINED);
         }
-        (events, roots)
+        let mut waiters = self.snapshot_waiters.borrow_mut();
+        js_sys::Promise::new(&mut |resolve, _| waiters.push(resolve))
+    }
+
+    fn first_snapshot_done(&self) {
+        if self.first_done.replace(true) {
+            return;
+        }
+        let waiters = std::mem::take(&mut *self.snapshot_waiters.borrow_mut());
+        for resolve in waiters {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
     }
 
     pub fn custom_event(&self, tag: &str, payload_json: &str) {

@@ -79,9 +79,10 @@ impl ParentContext {
 }
 
 /// Settings the serializer needs from the recorder's config.
-pub struct SerializeOptions<'a> {
+#[derive(Clone)]
+pub struct SerializeOptions {
     pub inline_stylesheet: bool,
-    pub privacy: &'a PrivacyGuard,
+    pub privacy: std::rc::Rc<PrivacyGuard>,
     pub custom_elements: Option<web_sys::CustomElementRegistry>,
 }
 
@@ -120,8 +121,8 @@ pub struct ChildPlan {
 }
 
 /// Describes nodes of one document.
-pub struct Serializer<'a> {
-    pub options: &'a SerializeOptions<'a>,
+pub struct Serializer {
+    pub options: SerializeOptions,
     pub base_url: String,
     /// The id of the iframe document the nodes belong to (none for the top document).
     pub root_id: Option<u32>,
@@ -131,12 +132,8 @@ pub struct Serializer<'a> {
     pub found: FoundRoots,
 }
 
-impl<'a> Serializer<'a> {
-    pub fn new(
-        options: &'a SerializeOptions<'a>,
-        document: &Document,
-        root_id: Option<u32>,
-    ) -> Self {
+impl Serializer {
+    pub fn new(options: SerializeOptions, document: &Document, root_id: Option<u32>) -> Self {
         Serializer {
             options,
             base_url: document.base_uri().ok().flatten().unwrap_or_default(),
@@ -152,6 +149,23 @@ impl<'a> Serializer<'a> {
         node: &Node,
         parent: ParentContext,
         mirror: &mut Mirror,
+    ) -> Option<(NodeMeta, Described)> {
+        let (meta, described) = self.describe_as(node, parent, 0)?;
+        Some((
+            NodeMeta {
+                id: mirror.assign(node),
+                ..meta
+            },
+            described,
+        ))
+    }
+
+    /// Describes a node whose id was given already (the snapshot numbers nodes up front).
+    pub fn describe_as(
+        &mut self,
+        node: &Node,
+        parent: ParentContext,
+        id: u32,
     ) -> Option<(NodeMeta, Described)> {
         let described = match dom::node_type(node) {
             Node::ELEMENT_NODE => self.element(node.unchecked_ref(), parent),
@@ -170,7 +184,7 @@ impl<'a> Serializer<'a> {
             _ => return None,
         };
         let meta = NodeMeta {
-            id: mirror.assign(node),
+            id,
             root_id: self.root_id,
             is_shadow: parent.in_shadow,
         };
@@ -260,7 +274,7 @@ impl<'a> Serializer<'a> {
                 let option: &HtmlOptionElement = el.unchecked_ref();
                 let select = el.closest("select").ok().flatten();
                 let masked = select.is_none_or(|s| {
-                    let privacy = self.options.privacy;
+                    let privacy = &self.options.privacy;
                     privacy.masks_input(privacy.scope_of(&s), &s, "select")
                 });
                 if option.selected() && !masked {
@@ -396,7 +410,7 @@ impl<'a> Serializer<'a> {
         if tag == "option" && lower == "value" {
             // An option's value is a value the select can have: masked with the select's.
             if let Some(select) = el.closest("select").ok().flatten() {
-                let privacy = self.options.privacy;
+                let privacy = &self.options.privacy;
                 let masked =
                     privacy.input_value(privacy.scope_of(&select), &select, "select", &value);
                 return Some(AttrValue::Str(masked));

@@ -1,43 +1,61 @@
-//! The full-snapshot DOM walk: iterative, one node per step, so it never overflows the stack
-//! and can later be split across tasks (the state between two steps is `Walk` itself).
+//! The full-snapshot walk, in two phases so it can be split across tasks without losing its
+//! place in a page that keeps changing.
+//!
+//! Phase one (plain JS, one crossing) lists the document's nodes in pre-order and numbers
+//! them: the structure the snapshot describes is fixed at that instant. Phase two describes the
+//! listed nodes a slice at a time; between slices the page runs, and its mutations are
+//! recorded against the numbered structure (every listed node already has its id), to be
+//! emitted after the snapshot. Nothing here recurses, and no live `nextSibling` pointer is
+//! held across a slice, so a node moved or removed meanwhile cannot derail the walk.
 
 use super::dom;
 use super::mirror::Mirror;
 use super::recorder::FoundRoots;
 use super::serialize::{Described, ParentContext, SerializeOptions, Serializer};
 use crate::snapshot::{NodeEncoder, NodeMeta};
-use web_sys::{Document, Node, ShadowRoot};
+use js_sys::{Array, Int32Array, Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Node};
 
-/// One open element (or document) whose children are being visited.
-struct Frame {
-    next: Option<Node>,
-    /// An open shadow root whose children follow the light-DOM children.
-    shadow: Option<ShadowRoot>,
-    context: ParentContext,
-}
+/// How many nodes are described between two looks at the clock.
+const NODES_PER_CLOCK_CHECK: u32 = 128;
 
-pub struct Walk<'a> {
+pub struct Walk {
     enc: NodeEncoder,
-    mirror: &'a mut Mirror,
-    serializer: Serializer<'a>,
-    stack: Vec<Frame>,
+    serializer: Serializer,
+    nodes: Array,
+    parent: Vec<i32>,
+    end: Vec<i32>,
+    shadow: Vec<u8>,
+    /// The id of the node at index 0 (the document); node `i` has id `base + i`.
+    base: u32,
+    next: u32,
+    /// Open elements (index, context for their children), the document at the bottom.
+    open: Vec<(u32, ParentContext)>,
 }
 
-impl<'a> Walk<'a> {
-    /// Prepares a walk of `document` into `enc`, which is already positioned where the document
-    /// node goes. `is_iframe` marks nodes with the document's id as their `rootId`.
+impl Walk {
+    /// Lists and numbers `document`'s nodes, and opens the document node in `enc`, which is
+    /// already positioned where it goes. `is_iframe` gives nodes the document's id as `rootId`.
     pub fn new(
         mut enc: NodeEncoder,
         document: &Document,
         is_iframe: bool,
-        mirror: &'a mut Mirror,
-        options: &'a SerializeOptions<'a>,
+        mirror: &mut Mirror,
+        options: SerializeOptions,
     ) -> Self {
-        let id = mirror.assign(document);
-        let serializer = Serializer::new(options, document, is_iframe.then_some(id));
+        let base = mirror.next_id();
+        let list = dom::collect(document, mirror.ids(), base);
+        let get = |name: &str| Reflect::get(&list, &name.into()).unwrap_or_default();
+        let nodes: Array = get("nodes").unchecked_into();
+        let parent = get("parent").unchecked_into::<Int32Array>().to_vec();
+        let end = get("end").unchecked_into::<Int32Array>().to_vec();
+        let shadow = get("flags").unchecked_into::<Uint8Array>().to_vec();
+        mirror.reserve(nodes.length());
+        let serializer = Serializer::new(options, document, is_iframe.then_some(base));
         enc.open_document(
             NodeMeta {
-                id,
+                id: base,
                 root_id: None,
                 is_shadow: false,
             },
@@ -50,56 +68,62 @@ impl<'a> Walk<'a> {
                 .default_view()
                 .and_then(|w| w.frame_element().ok().flatten())
             {
-                context.scope = options.privacy.scope_of(&frame);
+                context.scope = serializer.options.privacy.scope_of(&frame);
             }
         }
-        let frame = Frame {
-            next: dom::first_child(document),
-            shadow: None,
-            context,
-        };
         Walk {
             enc,
-            mirror,
             serializer,
-            stack: vec![frame],
+            nodes,
+            parent,
+            end,
+            shadow,
+            base,
+            next: 1,
+            open: vec![(0, context)],
         }
     }
 
-    /// Visits up to `budget` nodes; returns true when the whole document is written.
-    pub fn step(&mut self, budget: usize) -> bool {
-        let mut visited = 0;
-        while visited < budget {
-            let Some(frame) = self.stack.last_mut() else {
-                return true;
-            };
-            let node = match frame.next.take() {
-                Some(node) => node,
-                None => {
-                    if let Some(shadow) = frame.shadow.take() {
-                        frame.next = dom::first_child(&shadow);
-                        frame.context.in_shadow = true;
-                    } else {
-                        self.stack.pop();
-                        self.enc.close();
-                    }
-                    continue;
+    /// Describes nodes until done or until `deadline` (`Date.now()` ms) has passed; returns true
+    /// when the whole document is written.
+    pub fn step(&mut self, mirror: &mut Mirror, deadline: f64) -> bool {
+        let count = self.parent.len() as u32;
+        let mut since_check = 0;
+        loop {
+            // Close the elements whose descendants are all written.
+            while let Some(&(top, _)) = self.open.last() {
+                if self.end[top as usize] >= self.next as i32 && self.next < count {
+                    break;
                 }
-            };
-            frame.next = dom::next_sibling(&node);
-            let context = frame.context;
-            self.visit(&node, context);
-            visited += 1;
+                self.open.pop();
+                self.enc.close();
+            }
+            if self.next >= count {
+                return true;
+            }
+            since_check += 1;
+            if since_check >= NODES_PER_CLOCK_CHECK {
+                since_check = 0;
+                if js_sys::Date::now() >= deadline {
+                    return false;
+                }
+            }
+            self.visit(mirror);
         }
-        self.stack.is_empty()
     }
 
     pub fn finish(self) -> (NodeEncoder, FoundRoots) {
         (self.enc, self.serializer.found)
     }
 
-    fn visit(&mut self, node: &Node, context: ParentContext) {
-        let Some((meta, described)) = self.serializer.describe(node, context, self.mirror) else {
+    fn visit(&mut self, mirror: &mut Mirror) {
+        let i = self.next;
+        let node: Node = self.nodes.get(i).unchecked_into();
+        let mut context = self.open.last().map_or(ParentContext::TOP, |(_, c)| *c);
+        context.in_shadow = self.shadow[i as usize] & 1 != 0;
+        let id = self.base + i;
+        let Some((meta, described)) = self.serializer.describe_as(&node, context, id) else {
+            self.skip_descendants(i, mirror, true);
             return;
         };
         match described {
@@ -111,32 +135,42 @@ impl<'a> Walk<'a> {
             } => {
                 self.enc.open_element(meta, &tag, &attributes, flags);
                 if tag == "iframe" {
-                    self.serializer
-                        .note_frame(wasm_bindgen::JsCast::unchecked_ref(node), meta.id);
+                    self.serializer.note_frame(node.unchecked_ref(), meta.id);
                 }
-                let first = if children.record {
-                    dom::first_child(node)
+                if children.record && self.end[i as usize] > i as i32 {
+                    self.open.push((i, children.context));
+                    self.next = i + 1;
                 } else {
-                    None
-                };
-                if first.is_none() && children.shadow.is_none() {
+                    // No children, or none the replay may have (blocked, textarea): those
+                    // listed leave the mirror, so no later change to them is recorded.
                     self.enc.close();
-                    return;
+                    self.skip_descendants(i, mirror, false);
                 }
-                self.stack.push(Frame {
-                    next: first,
-                    shadow: children.shadow,
-                    context: children.context,
-                });
             }
-            Described::Text(text) => self.enc.text(meta, &text),
-            Described::Comment(text) => self.enc.comment(meta, &text),
-            Described::Cdata => self.enc.cdata(meta),
+            Described::Text(text) => self.leaf(i, |enc| enc.text(meta, &text)),
+            Described::Comment(text) => self.leaf(i, |enc| enc.comment(meta, &text)),
+            Described::Cdata => self.leaf(i, |enc| enc.cdata(meta)),
             Described::Doctype {
                 name,
                 public_id,
                 system_id,
-            } => self.enc.doctype(meta, &name, &public_id, &system_id),
+            } => self.leaf(i, |enc| enc.doctype(meta, &name, &public_id, &system_id)),
         }
+    }
+
+    fn leaf(&mut self, i: u32, write: impl FnOnce(&mut NodeEncoder)) {
+        write(&mut self.enc);
+        self.next = i + 1;
+    }
+
+    /// Moves past node `i`'s descendants (and `i` itself when `with_self`), forgetting their
+    /// ids: the replay will not have them.
+    fn skip_descendants(&mut self, i: u32, mirror: &mut Mirror, with_self: bool) {
+        let last = self.end[i as usize].max(i as i32) as u32;
+        let first = if with_self { i } else { i + 1 };
+        for j in first..=last {
+            mirror.forget(&self.nodes.get(j).unchecked_into());
+        }
+        self.next = last + 1;
     }
 }
