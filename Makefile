@@ -8,13 +8,14 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 
-.PHONY: help setup setup-test build size demo test test-host test-browser test-types test-e2e lint
+.PHONY: help setup setup-test build size demo test test-host test-browser test-types test-e2e lint bench
 
 help:
 	@echo "make demo   build the SDK and serve the demo on http://127.0.0.1:$(PORT)/www/"
 	@echo "make test   run every test (host, browser, types, end to end)"
 	@echo "make build  build pkg/dist (ES module, classic script, wasm) and print sizes"
 	@echo "make size   print raw / gzip -9 / brotli sizes of what a page downloads"
+	@echo "make bench  Tapedeck vs rrweb's recorder in headless Chromium (BENCH_RUNS=n, BENCH_QUICK=1; see BENCHMARKS.md)"
 
 setup:
 	@tools/setup.sh build
@@ -54,6 +55,10 @@ test-types:
 
 test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
+
+# Not part of `make test`: it takes minutes and its numbers are goals, not pass/fail.
+bench: setup-test build
+	node bench/run.mjs
 
 lint:
 	cargo fmt --check

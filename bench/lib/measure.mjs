@@ -1,0 +1,90 @@
+// The browser's own accounting of one measured window: CDP Performance metrics (cumulative
+// main-thread durations of the page's renderer), a trace for the longest task, and the heap.
+//
+// Work measured must run in ordinary page tasks: Chromium books a Runtime.evaluate's own
+// script time as DevToolsCommandDuration, not ScriptDuration, so page.js runs each step from
+// a setTimeout task (see __bench.run).
+
+// '-*' first: without it Chromium adds every enabled-by-default category, among them per-forced-layout
+// events that fire on each scrollTop read and would slow down exactly what is measured.
+const TRACE_CATEGORIES = ['-*', 'disabled-by-default-devtools.timeline'];
+
+/** CDP session on the page with the Performance domain on. */
+export async function openCdp(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return cdp;
+}
+
+export async function metrics(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+
+/** Main-thread milliseconds between two Performance.getMetrics snapshots. */
+export function metricDelta(m0, m1) {
+  const ms = (k) => ((m1[k] ?? 0) - (m0[k] ?? 0)) * 1000;
+  return {
+    taskMs: ms('TaskDuration'),
+    scriptMs: ms('ScriptDuration'),
+    layoutMs: ms('LayoutDuration'),
+    styleMs: ms('RecalcStyleDuration'),
+    compileMs: ms('V8CompileDuration'),
+    devtoolsMs: ms('DevToolsCommandDuration'),
+  };
+}
+
+/** JS heap bytes in use after a full GC, plus the page's wasm linear memory. */
+export async function heap(cdp, page) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = await cdp.send('Runtime.getHeapUsage');
+  const wasm = await page.evaluate(() => window.__bench.wasmBytes());
+  return { jsHeap: usage.usedSize, wasm, total: usage.usedSize + wasm };
+}
+
+export async function startTrace(browser, page) {
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+}
+
+/**
+ * Stops the trace; returns { longestTaskMs, tasksOver50, taskCount } for the page's renderer
+ * main thread (the CrRendererMain thread that ran the most task time, which is the page's:
+ * every other renderer is idle during the window).
+ */
+export async function stopTrace(browser) {
+  const buf = await browser.stopTracing();
+  const parsed = JSON.parse(buf.toString('utf8'));
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const mainThreads = new Set(
+    events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
+  );
+  const byThread = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.name !== 'RunTask') continue;
+    const key = `${e.pid}:${e.tid}`;
+    if (!mainThreads.has(key)) continue;
+    if (!byThread.has(key)) byThread.set(key, []);
+    byThread.get(key).push(e.dur / 1000);
+  }
+  let tasks = [];
+  let busiest = -1;
+  for (const list of byThread.values()) {
+    const total = list.reduce((a, b) => a + b, 0);
+    if (total > busiest) {
+      busiest = total;
+      tasks = list;
+    }
+  }
+  return {
+    longestTaskMs: tasks.length ? Math.max(...tasks) : 0,
+    tasksOver50: tasks.filter((d) => d > 50).length,
+    taskCount: tasks.length,
+  };
+}
+
+export function median(values) {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}

@@ -1,0 +1,171 @@
+// Turns raw runs into rows (medians, differences to the no-recorder baseline, ratios, targets)
+// and prints them as a text table or Markdown.
+import { median } from './measure.mjs';
+
+const KB = 1024;
+
+/** Median over rounds of f(recorder run) − f(baseline run of the same round). */
+function added(runs, kind, f) {
+  return median(runs[kind].map((run, r) => f(run) - f(runs.baseline[r])));
+}
+function abs(runs, kind, f) {
+  return median(runs[kind].map(f));
+}
+
+const fmt = {
+  ms: (v) => (Number.isFinite(v) ? v.toFixed(1) + ' ms' : '—'),
+  kb: (v) => (Number.isFinite(v) ? (v / KB).toFixed(1) + ' KB' : '—'),
+  mb: (v) => (Number.isFinite(v) ? (v / KB / KB).toFixed(2) + ' MB' : '—'),
+  n: (v) => (Number.isFinite(v) ? String(Math.round(v)) : '—'),
+  x: (v) => (Number.isFinite(v) ? v.toFixed(2) + '×' : '—'),
+  yes: (v) => (v === undefined ? '—' : v ? 'yes' : 'no'),
+};
+
+// Targets. ratio: tapedeck/rrweb ≤ max; abs: tapedeck value ≤ max; check: custom.
+const ratioAtMost = (max) => ({ label: `≤ ${max}×`, pass: (row) => Number.isFinite(row.ratio) && row.ratio <= max });
+// scale: bytes per unit for the byte rows (values are kept in bytes).
+const atMost = (max, unit, scale = 1) => ({ label: `≤ ${max} ${unit}`, pass: (row) => row.tapedeck <= max * scale });
+
+function row(workload, metric, unit, values, target) {
+  const { baseline, tapedeck, rrweb } = values;
+  const ratio = Number.isFinite(tapedeck) && Number.isFinite(rrweb) && rrweb > 0 && tapedeck >= 0 ? tapedeck / rrweb : NaN;
+  const r = { workload, metric, unit, baseline, tapedeck, rrweb, ratio, target: target?.label ?? '' };
+  if (target) r.pass = target.pass(r);
+  return r;
+}
+
+const mainThread = (x) => x.taskMs;
+const script = (x) => x.scriptMs;
+const longest = (x) => x.longestTaskMs;
+const memTotal = (x) => x.mem.total;
+const rawBytes = (x) => x.result.raw;
+const gzBytes = (x) => x.result.gzip;
+
+function addedRow(workload, metric, unit, runs, f, target) {
+  return row(workload, metric, unit, { tapedeck: added(runs, 'tapedeck', f), rrweb: added(runs, 'rrweb', f) }, target);
+}
+function absRow(workload, metric, unit, runs, f, target, withBaseline = false) {
+  return row(
+    workload,
+    metric,
+    unit,
+    {
+      baseline: withBaseline ? abs(runs, 'baseline', f) : undefined,
+      tapedeck: abs(runs, 'tapedeck', f),
+      rrweb: abs(runs, 'rrweb', f),
+    },
+    target,
+  );
+}
+
+export function buildRows(results) {
+  const rows = [];
+  const { snapshot, mutation, interaction, storm, bundle } = results;
+  if (snapshot) {
+    for (const [size, s] of Object.entries(snapshot)) {
+      const w = `snapshot ${Number(size) / 1000}k (${s.nodes} nodes)`;
+      const mid = size === '10000' || size === '50000';
+      rows.push(addedRow(w, 'main-thread', 'ms', s.runs, mainThread, mid ? ratioAtMost(0.5) : undefined));
+      rows.push(addedRow(w, 'script', 'ms', s.runs, script));
+      rows.push(absRow(w, 'longest task', 'ms', s.runs, longest, size === '100000' ? atMost(50, 'ms') : undefined, true));
+      rows.push(absRow(w, 'bytes raw', 'kb', s.runs, rawBytes));
+      rows.push(absRow(w, 'bytes gzip', 'kb', s.runs, gzBytes, ratioAtMost(0.7)));
+      rows.push(addedRow(w, 'memory growth', 'mb', s.runs, memTotal, ratioAtMost(1)));
+      rows.push(absRow(w, 'of which wasm', 'mb', s.runs, (x) => x.mem.wasm));
+    }
+  }
+  if (mutation) {
+    for (const [name, m] of Object.entries(mutation)) {
+      const w = `mutation ${name}`;
+      rows.push(addedRow(w, 'main-thread', 'ms', m.runs, mainThread, ratioAtMost(0.5)));
+      rows.push(addedRow(w, 'script', 'ms', m.runs, script));
+      rows.push(absRow(w, 'longest task', 'ms', m.runs, longest, undefined, true));
+      rows.push(absRow(w, 'bytes raw', 'kb', m.runs, rawBytes));
+      rows.push(absRow(w, 'bytes gzip', 'kb', m.runs, gzBytes, ratioAtMost(0.7)));
+      rows.push(addedRow(w, 'memory growth', 'mb', m.runs, memTotal, ratioAtMost(1)));
+      rows.push(absRow(w, 'of which wasm', 'mb', m.runs, (x) => x.mem.wasm));
+    }
+  }
+  if (interaction) {
+    const w = 'interaction';
+    rows.push(addedRow(w, 'script', 'ms', interaction.runs, script));
+    rows.push(addedRow(w, 'main-thread', 'ms', interaction.runs, mainThread));
+    rows.push(absRow(w, 'events', 'n', interaction.runs, (x) => x.result.events));
+    rows.push(absRow(w, 'bytes raw', 'kb', interaction.runs, rawBytes));
+    rows.push(absRow(w, 'bytes gzip', 'kb', interaction.runs, gzBytes, ratioAtMost(0.7)));
+  }
+  if (storm) {
+    const w = `storm ${storm.ms / 1000} s`;
+    const R = storm.runs;
+    // Main-thread per frame over the storm, and its second half against its first: a recorder
+    // that falls behind or accumulates state costs more per frame as the storm goes on.
+    const perFrame = (x) => x.result.storm.metrics.taskMs / Math.max(1, x.result.storm.frames);
+    const firstHalf = (x) => x.result.mid.metrics.taskMs / Math.max(1, x.result.mid.frames);
+    const secondHalf = (x) =>
+      (x.result.storm.metrics.taskMs - x.result.mid.metrics.taskMs) / Math.max(1, x.result.storm.frames - x.result.mid.frames);
+    rows.push(absRow(w, 'frames', 'n', R, (x) => x.result.storm.frames, undefined, true));
+    rows.push(addedRow(w, 'main-thread / frame', 'ms', R, perFrame));
+    rows.push(absRow(w, 'per frame, 2nd half / 1st', 'x', R, (x) => secondHalf(x) / firstHalf(x), {
+      label: '≤ 1.5×',
+      pass: (r) => r.tapedeck <= 1.5,
+    }, true));
+    rows.push(absRow(w, 'memory 2nd half', 'mb', R, (x) => x.mem.total - x.result.mid.mem.total, atMost(1, 'MB', KB * KB), true));
+    rows.push(absRow(w, 'drain after end', 'ms', R, (x) => x.result.drainMs, atMost(1000, 'ms')));
+    rows.push(row(w, 'end recorded', 'yes', { tapedeck: R.tapedeck.every((x) => x.result.seen), rrweb: R.rrweb.every((x) => x.result.seen) }, {
+      label: 'yes',
+      pass: (r) => r.tapedeck === true,
+    }));
+    rows.push(absRow(w, 'bytes gzip / s', 'kb', R, (x) => x.result.gzip / (storm.ms / 1000)));
+  }
+  if (bundle) {
+    for (const k of ['raw', 'gzip', 'brotli']) {
+      rows.push(
+        row('bundle (JS + wasm)', k === 'gzip' ? 'gzip -9' : k, 'kb', { tapedeck: bundle.tapedeck[k], rrweb: bundle.rrweb[k] },
+          k === 'brotli' ? atMost(30, 'KB', KB) : undefined),
+      );
+    }
+  }
+  return rows;
+}
+
+function cells(r) {
+  const f = fmt[r.unit] ?? fmt.n;
+  return [
+    r.workload,
+    r.metric,
+    r.baseline === undefined ? '' : f(r.baseline),
+    f(r.tapedeck),
+    f(r.rrweb),
+    fmt.x(r.ratio),
+    r.target,
+    r.pass === undefined ? '' : r.pass ? '✓' : '✗',
+  ];
+}
+
+const HEAD = ['workload', 'metric', 'no recorder', 'tapedeck', 'rrweb', 'ratio', 'target', ''];
+
+export function textTable(rows) {
+  const body = rows.map(cells);
+  const widths = HEAD.map((h, i) => Math.max(h.length, ...body.map((c) => c[i].length)));
+  const line = (c) => c.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ').trimEnd();
+  const out = [line(HEAD), widths.map((w) => '-'.repeat(w)).join('  ')];
+  let last = null;
+  for (const [i, c] of body.entries()) {
+    if (last !== null && rows[i].workload !== last) out.push('');
+    last = rows[i].workload;
+    out.push(line(c));
+  }
+  return out.join('\n');
+}
+
+export function markdownTable(rows) {
+  const out = [`| ${HEAD.join(' | ')} |`, `|${HEAD.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`];
+  let last = null;
+  for (const r of rows) {
+    const c = cells(r);
+    if (r.workload === last) c[0] = '';
+    last = r.workload;
+    out.push(`| ${c.join(' | ')} |`);
+  }
+  return out.join('\n');
+}
