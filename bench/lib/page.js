@@ -49,6 +49,8 @@
     watch: null,
     seen: false,
     lastEmit: 0,
+    // Events by "type" or "type.source" (incremental events), e.g. "3.5" = Input.
+    kinds: {},
   };
   window.__bench = B;
 
@@ -56,6 +58,8 @@
     const json = JSON.stringify(event);
     B.chunks.push(json);
     B.events++;
+    const kind = event.type === 3 && event.data ? `3.${event.data.source}` : String(event.type);
+    B.kinds[kind] = (B.kinds[kind] || 0) + 1;
     B.lastEmit = performance.now();
     if (B.watch && !B.seen && json.includes(B.watch)) B.seen = true;
   };
@@ -81,11 +85,12 @@
   /** Counters since the last reset (flushes first so nothing is lost). */
   B.take = () => {
     B.flush();
-    return { events: B.events, raw: B.raw, gzip: B.gzip, flushes: B.flushes, flushMs: B.flushMs, seen: B.seen };
+    return { events: B.events, kinds: B.kinds, raw: B.raw, gzip: B.gzip, flushes: B.flushes, flushMs: B.flushMs, seen: B.seen };
   };
   B.reset = () => {
     B.chunks = [];
     B.events = B.raw = B.gzip = B.flushes = B.flushMs = 0;
+    B.kinds = {};
     B.seen = false;
   };
 

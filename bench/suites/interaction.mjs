@@ -6,7 +6,7 @@ import { runVariants, startRecording } from '../lib/session.mjs';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Longer than the mouse-move flush interval of both recorders (500 ms).
 export const QUIET_MS = 700;
-export const TYPED = 'tapedeck benchmark typing';
+export const TYPED = 'tapedeck bench';
 
 async function targets(page) {
   return page.evaluate(() => {
@@ -19,13 +19,13 @@ async function targets(page) {
     const clicks = [...document.querySelectorAll('button[type=button], h2, h3, .price, .desc')]
       .map(center)
       .filter(inView)
-      .slice(0, 6);
+      .slice(0, 4);
     return { search: center(document.querySelector('input[name=q]')), clicks };
   });
 }
 
 async function interact(page, t) {
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 40; i++) {
     await page.mouse.move(60 + ((i * 37) % 880), 80 + ((i * 23) % 600));
     await sleep(16);
   }
@@ -33,7 +33,7 @@ async function interact(page, t) {
     await page.mouse.click(p.x, p.y);
     await sleep(40);
   }
-  for (const dy of [300, 300, 300, 300, -300, -300, -300, -300]) {
+  for (const dy of [400, 400, 400, -400, -400, -400]) {
     await page.mouse.wheel(0, dy);
     await sleep(60);
   }
