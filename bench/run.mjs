@@ -5,10 +5,12 @@
 // env:
 //   BENCH_RUNS=n        rounds per workload (default 5; each round = baseline, tapedeck, rrweb)
 //   BENCH_QUICK=1       2 rounds, a 3 s storm: a smoke run, not for the record
-//   BENCH_ONLY=a,b      suites: snapshot, mutation, interaction, memory is part of both, storm, bundle
+//   BENCH_ONLY=a,b      suites: snapshot, mutation, interaction, storm, bundle (memory is measured
+//                       in the snapshot and mutation runs)
 //   BENCH_SIZES=1000,10000   snapshot page sizes (default 1000,10000,50000,100000)
 //   BENCH_STORM_MS=ms   storm length (default 10000); BENCH_STORM_RUNS (default 1)
 //   BENCH_UPDATE_DOC=1  rewrite the table in BENCHMARKS.md from this run
+//   BENCH_DEBUG=1       print the wall time of each phase of every run
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
