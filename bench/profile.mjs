@@ -30,7 +30,13 @@ const browser = await launchBrowser();
 const ctx = { browser, baseUrl: server.url, scripts: await buildBundles() };
 try {
   const named = path.join(REPO_ROOT, 'target/wasm-bindgen/core_bg.wasm');
-  const run = await openRunWithNames(ctx, url, recorder, named);
+  if (recorder === 'tapedeck' && fs.existsSync(named)) {
+    ctx.onPage = (page) =>
+      page.context().route('**/pkg/dist/tapedeck.wasm', (route) =>
+        route.fulfill({ body: fs.readFileSync(named), contentType: 'application/wasm' }),
+      );
+  }
+  const run = await openRun(ctx, url, recorder);
   if (isMutation) {
     await startRecording(run, 100);
   }
@@ -60,25 +66,6 @@ try {
 } finally {
   await browser.close();
   await server.close();
-}
-
-async function openRunWithNames(ctx, url, kind, namedWasm) {
-  if (kind !== 'tapedeck' || !fs.existsSync(namedWasm)) return openRun(ctx, url, kind);
-  // openRun creates a fresh context per run; intercept its wasm request through a wrapped
-  // newContext so the named build is served.
-  const original = ctx.browser.newContext.bind(ctx.browser);
-  ctx.browser.newContext = async (options) => {
-    const context = await original(options);
-    await context.route('**/pkg/dist/tapedeck.wasm', (route) =>
-      route.fulfill({ body: fs.readFileSync(namedWasm), contentType: 'application/wasm' }),
-    );
-    return context;
-  };
-  try {
-    return await openRun(ctx, url, kind);
-  } finally {
-    ctx.browser.newContext = original;
-  }
 }
 
 function summarize(profile) {

@@ -25,6 +25,8 @@ export async function openRun(ctx, url, kind) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e?.stack || e)));
   await page.addInitScript({ path: PAGE_HELPER });
+  // A hook for tools (bench/profile.mjs routes the wasm request to a build with names).
+  if (ctx.onPage) await ctx.onPage(page);
   const response = await page.goto(ctx.baseUrl + url, { waitUntil: 'load', timeout: 60_000 });
   if (!response?.ok()) throw new Error(`GET ${url}: ${response?.status()}`);
   await page.evaluate(() => window.__bench.frames(2));
