@@ -49,13 +49,19 @@ export async function startTrace(browser, page) {
 }
 
 /**
- * Stops the trace; returns, for the page's renderer main thread (the CrRendererMain thread that
- * ran the most task time, which is the page's: every other renderer is idle during the window):
- *   longestTaskMs     the longest task, leaving out the tasks in which the bench's sink gzipped
- *                     a batch (marked with performance.mark, see page.js)
- *   longestTaskAllMs  the longest task of all
- *   sinkTaskMs        the longest of the sink's tasks
- *   tasksOver50       tasks over 50 ms, sink tasks left out
+ * Stops the trace and sums up the page's renderer main thread (the CrRendererMain thread that ran
+ * the most task time, which is the page's: every other renderer is idle during the window):
+ *   cpuMs             main-thread CPU time: the thread time (tdur) of every top-level task. Unlike
+ *                     wall time it does not grow when the OS gives the core to another process,
+ *                     which on a shared machine is most of the noise.
+ *   wallTaskMs        the same tasks' wall time
+ *   longestTaskMs     the longest task (wall), leaving out the tasks in which the bench's sink
+ *                     gzipped a batch (marked with performance.mark, see page.js)
+ *   longestTaskCpuMs  the CPU time of the longest such task (by CPU time)
+ *   longestTaskAllMs  the longest task of all (wall); sinkTaskMs the longest of the sink's
+ *   tasksOver50       tasks over 50 ms wall, sink tasks left out
+ *   cpuAtMark         for each performance.mark named 'bench-at-*': the CPU time of the tasks that
+ *                     ended before it (splits a window, see the storm)
  */
 export async function stopTrace(browser) {
   const buf = await browser.stopTracing();
@@ -70,7 +76,7 @@ export async function stopTrace(browser) {
     const key = `${e.pid}:${e.tid}`;
     if (!mainThreads.has(key)) continue;
     if (!byThread.has(key)) byThread.set(key, []);
-    byThread.get(key).push({ ts: e.ts, dur: e.dur });
+    byThread.get(key).push({ ts: e.ts, dur: e.dur, tdur: e.tdur ?? e.dur });
   }
   let tasks = [];
   let busiest = -1;
@@ -81,18 +87,33 @@ export async function stopTrace(browser) {
       tasks = list;
     }
   }
-  const marks = events.filter((e) => e.name === SINK_MARK).map((e) => e.ts);
-  const isSink = (t) => marks.some((ts) => ts >= t.ts && ts <= t.ts + t.dur);
-  const ms = (list) => list.map((t) => t.dur / 1000);
-  const own = ms(tasks.filter((t) => !isSink(t)));
-  const sink = ms(tasks.filter(isSink));
-  const max = (list) => (list.length ? Math.max(...list) : 0);
+  // Top-level tasks only (a nested run loop would count twice).
+  tasks.sort((a, b) => a.ts - b.ts);
+  const top = [];
+  for (const t of tasks) if (!top.length || t.ts >= top.at(-1).ts + top.at(-1).dur) top.push(t);
+
+  const marks = events.filter((e) => e.cat?.includes('user_timing') && e.ph !== 'M');
+  const sinkMarks = marks.filter((e) => e.name === SINK_MARK).map((e) => e.ts);
+  const isSink = (t) => sinkMarks.some((ts) => ts >= t.ts && ts <= t.ts + t.dur);
+  const own = top.filter((t) => !isSink(t));
+  const sink = top.filter(isSink);
+  const max = (list, f) => list.reduce((m, t) => Math.max(m, f(t)), 0) / 1000;
+  const sum = (list, f) => list.reduce((n, t) => n + f(t), 0) / 1000;
+  const cpuAtMark = {};
+  for (const m of marks) {
+    if (!m.name.startsWith('bench-at-')) continue;
+    cpuAtMark[m.name] = sum(top.filter((t) => t.ts + t.dur <= m.ts), (t) => t.tdur);
+  }
   return {
-    longestTaskMs: max(own),
-    longestTaskAllMs: max([...own, ...sink]),
-    sinkTaskMs: max(sink),
-    tasksOver50: own.filter((d) => d > 50).length,
-    taskCount: tasks.length,
+    cpuMs: sum(top, (t) => t.tdur),
+    wallTaskMs: sum(top, (t) => t.dur),
+    longestTaskMs: max(own, (t) => t.dur),
+    longestTaskCpuMs: max(own, (t) => t.tdur),
+    longestTaskAllMs: max(top, (t) => t.dur),
+    sinkTaskMs: max(sink, (t) => t.dur),
+    tasksOver50: own.filter((t) => t.dur > 50_000).length,
+    taskCount: top.length,
+    cpuAtMark,
   };
 }
 

@@ -1,13 +1,32 @@
 // The mutation storm: 10,000 attributes changed on every animation frame for ctx.stormMs
 // (bench/storm.html), with the sink flushing every second like a transport. Checks that the
 // recorder keeps up to the end (the end marker is recorded, little is left to drain once the
-// storm stops) and that its main-thread time per frame and its memory stay flat: both are
-// sampled at half time and at the end.
+// storm stops) and that its main-thread time per frame and its memory stay flat.
+//
+// Two samples are taken while the storm runs, at half time (a) and near the end (b), each the
+// same way: flush the sink, GC, read the heap, then mark the trace and count frames. So the
+// halves [start, a] and [a, b] each hold one sample's GC, and b − a is memory kept by the
+// second half's recording.
 import { runVariants, startRecording } from '../lib/session.mjs';
-import { metrics, metricDelta, heap } from '../lib/measure.mjs';
+import { heap } from '../lib/measure.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const FLUSH_MS = 1000;
+
+async function sample(run, name) {
+  const { page, cdp } = run;
+  await page.evaluate(() => window.__bench.inTask(() => window.__bench.flush()));
+  const mem = await heap(cdp, page);
+  const frames = await page.evaluate(
+    (name) =>
+      window.__bench.inTask(() => {
+        performance.mark(name);
+        return window.stormFrames;
+      }),
+    name,
+  );
+  return { mem, frames };
+}
 
 export async function stormSuite(ctx) {
   const ms = ctx.stormMs;
@@ -20,17 +39,15 @@ export async function stormSuite(ctx) {
         window.__bench.autoFlush(flushMs);
       }, FLUSH_MS);
     },
-    work: async (run, m0) => {
-      const { page, cdp } = run;
+    work: async (run) => {
+      const { page } = run;
+      const t0 = Date.now();
       const done = page.evaluate((ms) => window.__bench.inTask(() => window.storm(ms)), ms);
-      await sleep(ms / 2);
-      // The GC for the memory sample lands in the first half of the main-thread split.
-      await page.evaluate(() => window.__bench.inTask(() => window.__bench.flush()));
-      const mid = { mem: await heap(cdp, page) };
-      mid.metrics = metricDelta(m0, await metrics(cdp));
-      mid.frames = await page.evaluate(() => window.stormFrames);
+      await sleep(ms * 0.5);
+      const a = await sample(run, 'bench-at-a');
+      await sleep(Math.max(0, t0 + ms * 0.9 - Date.now()));
+      const b = await sample(run, 'bench-at-b');
       const storm = await done;
-      storm.metrics = metricDelta(m0, await metrics(cdp));
       const tail = await page.evaluate(() =>
         window.__bench.inTask(async () => {
           await window.__bench.quiet(300);
@@ -38,7 +55,7 @@ export async function stormSuite(ctx) {
           return { ...window.__bench.take(), lastEmit: window.__bench.lastEmit };
         }),
       );
-      return { ...tail, storm, mid, drainMs: run.kind === 'baseline' ? 0 : Math.max(0, tail.lastEmit - storm.end) };
+      return { ...tail, storm, a, b, drainMs: run.kind === 'baseline' ? 0 : Math.max(0, tail.lastEmit - storm.end) };
     },
   });
   ctx.progress('storm', runs);
