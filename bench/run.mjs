@@ -21,7 +21,7 @@ import { REPO_ROOT } from '../tests/e2e/lib/paths.mjs';
 import { writePages, PAGE_SIZES } from './lib/pages.mjs';
 import { buildBundles, bundleSizes } from './lib/bundles.mjs';
 import { median } from './lib/measure.mjs';
-import { buildRows, textTable, markdownTable } from './lib/report.mjs';
+import { buildRows, textTable, markdownTable, summary, updateDoc } from './lib/report.mjs';
 import { snapshotSuite } from './suites/snapshot.mjs';
 import { mutationSuite, WORKLOADS } from './suites/mutation.mjs';
 import { interactionSuite } from './suites/interaction.mjs';
@@ -114,38 +114,17 @@ const meta = {
   warnings,
 };
 
-console.log('\n' + textTable(rows));
-const pass = rows.filter((r) => r.pass === true).length;
-const targets = rows.filter((r) => r.pass !== undefined).length;
-console.log(
-  `\n${pass}/${targets} targets met. Medians of ${runs} round(s); "main-thread", "script" and "memory growth" are` +
-    ' differences to the no-recorder page in the same round; bytes are the events\' JSON, gzipped by fflate level 6 in the page for both.' +
-    `\nThe page's main thread ran on a core ${(100 * meta.cpuShare).toFixed(0)} % of the time it was busy (median; lower = other processes took the cores).`,
-);
+console.log('\n' + textTable(rows) + '\n\n' + summary(meta, rows));
 
 fs.mkdirSync(RESULTS_DIR, { recursive: true });
 const stamp = meta.date.replace(/[:.]/g, '-');
 const json = JSON.stringify({ meta, rows, results }, null, 1);
 fs.writeFileSync(path.join(RESULTS_DIR, `bench-${stamp}.json`), json);
 fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), json);
-const md = markdownTable(rows);
-fs.writeFileSync(path.join(RESULTS_DIR, 'latest.md'), md + '\n');
+fs.writeFileSync(path.join(RESULTS_DIR, 'latest.md'), markdownTable(rows) + '\n');
 console.log(`results: bench/results/bench-${stamp}.json (and latest.json, latest.md); ${seconds} s in all`);
 
 if (env.BENCH_UPDATE_DOC === '1') {
-  const doc = path.join(REPO_ROOT, 'BENCHMARKS.md');
-  const text = fs.readFileSync(doc, 'utf8');
-  const begin = '<!-- bench:table:begin -->';
-  const end = '<!-- bench:table:end -->';
-  const i = text.indexOf(begin);
-  const j = text.indexOf(end);
-  if (i < 0 || j < 0) throw new Error('BENCHMARKS.md has no bench:table markers');
-  const header =
-    `Measured ${meta.date.slice(0, 10)} at ${meta.commit}${meta.dirty ? ' (with local changes)' : ''} with \`${meta.command}\` ` +
-    `(${seconds} s): Chromium ${meta.chromium}, ${meta.cpus} cores (${meta.cpuModel}), Node ${meta.node}, ` +
-    `@rrweb/record ${meta.versions['@rrweb/record']}, fflate ${meta.versions.fflate}; ${runs} rounds, storm ${stormMs / 1000} s × ${stormRuns}. ` +
-    `${pass}/${targets} targets met. The page's main thread had a core ${(100 * meta.cpuShare).toFixed(0)} % of its busy time ` +
-    `(the machine was shared: wall-time figures are inflated, CPU figures much less).`;
-  fs.writeFileSync(doc, text.slice(0, i + begin.length) + '\n' + header + '\n\n' + md + '\n' + text.slice(j));
+  updateDoc(path.join(REPO_ROOT, 'BENCHMARKS.md'), meta, rows);
   console.log('BENCHMARKS.md updated');
 }

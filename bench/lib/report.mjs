@@ -1,5 +1,6 @@
 // Turns raw runs into rows (medians, differences to the no-recorder baseline, ratios, targets)
 // and prints them as a text table or Markdown.
+import fs from 'node:fs';
 import { median } from './measure.mjs';
 
 const KB = 1024;
@@ -91,8 +92,8 @@ export function buildRows(results) {
   }
   if (interaction) {
     const w = 'interaction';
-    rows.push(addedRow(w, 'script (wall)', 'ms', interaction.runs, script));
     rows.push(addedRow(w, 'main-thread CPU', 'ms', interaction.runs, mainThread));
+    rows.push(addedRow(w, 'script (wall)', 'ms', interaction.runs, script));
     rows.push(absRow(w, 'events', 'n', interaction.runs, (x) => x.result.events));
     rows.push(absRow(w, 'bytes raw', 'kb', interaction.runs, rawBytes));
     rows.push(absRow(w, 'bytes gzip', 'kb', interaction.runs, gzBytes, ratioAtMost(0.7)));
@@ -180,4 +181,34 @@ export function markdownTable(rows) {
     out.push(`| ${c.join(' | ')} |`);
   }
   return out.join('\n');
+}
+
+/** The lines under the table: targets met, what the figures are, how busy the machine was. */
+export function summary(meta, rows) {
+  const pass = rows.filter((r) => r.pass === true).length;
+  const targets = rows.filter((r) => r.pass !== undefined).length;
+  return (
+    `${pass}/${targets} targets met. Medians of ${meta.runs} round(s); "main-thread", "script" and "memory growth" ` +
+    'are differences to the no-recorder page in the same round; bytes are the events\' JSON, gzipped by fflate ' +
+    `level 6 in the page for both.\nThe page's main thread had a core ${(100 * meta.cpuShare).toFixed(0)} % of the ` +
+    'time it was busy (median; lower = other processes took the cores, which inflates wall times, not CPU times).'
+  );
+}
+
+const BEGIN = '<!-- bench:table:begin -->';
+const END = '<!-- bench:table:end -->';
+
+/** Replaces the table between the markers in BENCHMARKS.md with this run's. */
+export function updateDoc(file, meta, rows) {
+  const text = fs.readFileSync(file, 'utf8');
+  const i = text.indexOf(BEGIN);
+  const j = text.indexOf(END);
+  if (i < 0 || j < 0) throw new Error(`${file} has no ${BEGIN} … ${END} markers`);
+  const header =
+    `Measured ${meta.date.slice(0, 10)} at ${meta.commit}${meta.dirty ? ' (with local changes)' : ''} with ` +
+    `\`${meta.command}\` (${meta.seconds} s): Chromium ${meta.chromium}, ${meta.cpus} cores (${meta.cpuModel}), ` +
+    `Node ${meta.node}, @rrweb/record ${meta.versions['@rrweb/record']}, fflate ${meta.versions.fflate}; ` +
+    `${meta.runs} rounds, storm ${meta.stormMs / 1000} s × ${meta.stormRuns}.`;
+  const body = `${header}\n\n${markdownTable(rows)}\n\n${summary(meta, rows)}\n`;
+  fs.writeFileSync(file, text.slice(0, i + BEGIN.length) + '\n' + body + text.slice(j));
 }
