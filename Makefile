@@ -12,7 +12,7 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
 # The runner's 20 s default counts browser start-up; a loaded 2-core CI machine needs more.
 export WASM_BINDGEN_TEST_TIMEOUT := 120
 
-.PHONY: help setup setup-test build build-collector size demo test test-host test-browser test-types test-e2e lint
+.PHONY: help setup setup-test build build-collector size demo test test-host test-browser test-types test-e2e lint bench
 
 help:
 	@echo "make demo   build the SDK and the collector; serve the demo on http://127.0.0.1:$(PORT)/www/"
@@ -20,6 +20,7 @@ help:
 	@echo "make test   run every test (host, browser, types, end to end)"
 	@echo "make build  build pkg/dist (ES module, classic script, wasm) and print sizes"
 	@echo "make size   print raw / gzip -9 / brotli sizes of what a page downloads"
+	@echo "make bench  Tapedeck vs rrweb's recorder in headless Chromium (BENCH_RUNS=n, BENCH_QUICK=1; see BENCHMARKS.md)"
 
 setup:
 	@tools/setup.sh build
@@ -64,6 +65,10 @@ test-types:
 
 test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
+
+# Not part of `make test`: it takes minutes and its numbers are goals, not pass/fail.
+bench: setup-test build
+	node bench/run.mjs
 
 lint:
 	cargo fmt --all --check
