@@ -2,7 +2,7 @@
 // (target/collector/tapedeck-collector) through a fault-injecting proxy on another origin. For
 // each fault (500s, 429 + Retry-After, slow responses, 413 on large batches, the collector
 // killed for 10 s, a reload mid-session, a tab closed right after typing, with and without a
-// reachable collector) the collector must end up holding every event the page emitted, exactly
+// reachable collector, or while a request hangs) the collector must end up holding every event the page emitted, exactly
 // once and in order; and a stored session must replay in rrweb's Replayer.
 //
 // Backoff (src/delivery/retry.rs): the first retry after 0.5–1 s, then doubling with jitter.
@@ -13,7 +13,7 @@ import { launchBrowser, newContext, newPage } from './lib/browser.mjs';
 import { startCollector } from './lib/collector.mjs';
 import { startProxy } from './lib/proxy.mjs';
 import { capturePage, assertRecorderBuilt } from './lib/recorder.mjs';
-import { replay } from './lib/replay.mjs';
+import { replay, openReplay } from './lib/replay.mjs';
 import { compareWithReplay, assertReplayMatches } from './lib/harness.mjs';
 import { EventType } from './lib/events.mjs';
 import { REPO_ROOT } from './lib/paths.mjs';
@@ -248,11 +248,26 @@ test('the stored session replays in rrweb’s Replayer', async () => {
     const rep = await replay(page, pages.url, replayable.events);
     const result = compareWithReplay('delivery-reload', replayable.state, rep, replayable.events);
     assertReplayMatches(result);
-    const text = await page.evaluate(() => document.querySelector('#root iframe').contentDocument.body.textContent);
-    assert.match(text, /second page entry/);
-    assert.match(text, /last entry/);
+    const text = () => page.evaluate(() => document.querySelector('#root iframe').contentDocument.body.textContent);
+    assert.match(await text(), /second page entry/);
+    assert.match(await text(), /last entry/);
   } finally {
     await page.context().close();
+  }
+  // Just before the second page's Meta event, the replay shows the first page. (1 ms before:
+  // rrweb's seek starts from the last Meta at or before the time sought.)
+  const page2 = await newPage(browser);
+  try {
+    const { events } = replayable;
+    const second = events.findLastIndex((e) => e.type === EventType.Meta);
+    const r = await openReplay(page2, pages.url, events);
+    const frame = await r.seek(events[second].timestamp - events[0].timestamp - 1);
+    assert.deepEqual(frame.pageErrors, []);
+    const text = await page2.evaluate(() => document.querySelector('#root iframe').contentDocument.body.textContent);
+    assert.match(text, /first page entry/);
+    assert.doesNotMatch(text, /second page entry/);
+  } finally {
+    await page2.context().close();
   }
 });
 
@@ -299,6 +314,24 @@ test('a tab closed while the collector is unreachable: resent from localStorage 
   assert.notEqual(nextIds.session, rec.ids.session, 'the new tab has a session of its own');
   await finish({ ...next, ids: nextIds }, 'the next visit');
   t.diagnostic(`${stored.length} events resent`);
+});
+
+test('a tab closed while a request is still on its way: that batch goes again on pagehide', async (t) => {
+  const rec = await record(t);
+  await waitForStored(collector, rec.ids.session, () => rec.sink, { what: 'first batch' });
+  const mark = proxy.mark();
+  // The next request hangs before it reaches the collector (and never does once the page is gone).
+  proxy.fault({ type: 'stall', delayMs: 4000 });
+  await act(rec.page, 'held');
+  const [held] = await until(() => proxy.ingests(mark).length && proxy.ingests(mark), 'a held request');
+  proxy.pass();
+  await act(rec.page, ' after', 'after the held request');
+  await rec.page.close({ runBeforeUnload: true });
+  // No next visit: everything, the held batch included, must arrive from the closing page.
+  const stored = await waitForStored(collector, rec.ids.session, () => rec.sink, { timeoutMs: 10_000, what: 'sent on pagehide' });
+  const again = proxy.ingests(mark).filter((e) => e.id > held.id && e.envelope?.seq === held.envelope.seq);
+  assert.ok(again.some((e) => e.status === 200), `the held batch (seq ${held.envelope.seq}) was sent again and stored`);
+  t.diagnostic(`${stored.length} events; the held batch sent again ${again.length} time(s) on pagehide`);
 });
 
 test('the check catches a batch lost silently (proxy answers 200 without forwarding)', async (t) => {

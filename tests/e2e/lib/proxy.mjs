@@ -6,6 +6,8 @@
 //   proxy.fault({ type: 'status', status: 429, retryAfter: '2', times: 1 })
 //   proxy.fault({ type: 'down' })                      every connection is reset, nothing forwarded
 //   proxy.fault({ type: 'slow', delayMs: 3000 })       forwarded; the response is held back delayMs
+//   proxy.fault({ type: 'stall', delayMs: 3000 })      held delayMs before forwarding; never
+//                                                      forwarded if the client went away meanwhile
 //   proxy.fault({ type: 'max-body', maxBytes: 4096 })  413 for a body over maxBytes; others forwarded
 //   proxy.fault({ type: 'drop', times: 1 })            200 without forwarding: a batch silently lost
 //   proxy.pass()                                       forward everything
@@ -22,7 +24,7 @@
 // Log entries: { id, method, path (null for a connection reset before any request was read),
 //   start, end (ms since the epoch), bytes (body as sent),
 //   envelope: { sessionId, windowId, seq, count, sentAt } for a POST /ingest body it could
-//   decode, action: 'forwarded' | 'fault' | 'reset', status (the answer's, if any), fault (type) }.
+//   decode, action: 'forwarded' | 'fault' | 'reset' | 'abandoned', status (the answer's, if any), fault (type) }.
 import http from 'node:http';
 import zlib from 'node:zlib';
 
@@ -136,6 +138,17 @@ export async function startProxy({ upstream, host = '127.0.0.1' } = {}) {
           return;
         case 'slow':
           return forward(req, body, entry, res, f.delayMs ?? 3000);
+        case 'stall':
+          // Held before it reaches the collector; dropped if the client gives up meanwhile.
+          setTimeout(() => {
+            if (req.socket.destroyed || res.writableEnded || res.destroyed) {
+              entry.action = 'abandoned';
+              entry.end = Date.now();
+              return;
+            }
+            forward(req, body, entry, res, 0);
+          }, f.delayMs ?? 3000);
+          return;
         case 'drop': {
           entry.action = 'fault';
           entry.status = 200;
