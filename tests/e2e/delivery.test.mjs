@@ -157,7 +157,8 @@ test('slow responses (3 s): one request at a time, and flush() settles once the 
 });
 
 test('413 for bodies over 4 KiB: batches are split until they fit', async (t) => {
-  const rec = await record(t);
+  // Batches of a second: the noise below lands in one or two large ones even on a slow machine.
+  const rec = await record(t, { flush: 1000 });
   await waitForStored(collector, rec.ids.session, () => rec.sink, { what: 'first batch' });
 
   const mark = proxy.mark();
@@ -200,9 +201,11 @@ test('the collector down for 10 s (killed), then up again on the same data', asy
   assert.ok(failures.length <= 6, `${failures.length} attempts in 7 s: backoff, not a request storm`);
   const starts = failures.map((e) => e.start);
   const gaps = starts.slice(1).map((s, i) => s - starts[i]);
+  // Retry k waits at least 500·2^(k-1) ms (equal jitter: half of the doubling delay is fixed).
+  // Lower bounds only: a loaded machine makes gaps longer, never shorter.
   for (const [i, gap] of gaps.entries()) {
-    assert.ok(gap >= 400, `attempt ${i + 2} came ${gap} ms after the previous one`);
-    if (i > 0) assert.ok(gap >= gaps[i - 1] * 0.9 - 100, `the backoff grows: gaps ${gaps.join(', ')} ms`);
+    const min = 500 * 2 ** i;
+    assert.ok(gap >= min - 50, `attempt ${i + 2} came ${gap} ms after the previous one (backoff ≥ ${min} ms): gaps ${gaps.join(', ')} ms`);
   }
   const recovered = proxy.ingests(mark).find((e) => e.status === 200);
   t.diagnostic(`${failures.length} failed attempts (gaps ${gaps.join(', ')} ms); first delivery ${recovered.start - up} ms after the restart`);
@@ -332,6 +335,41 @@ test('a tab closed while a request is still on its way: that batch goes again on
   const again = proxy.ingests(mark).filter((e) => e.id > held.id && e.envelope?.seq === held.envelope.seq);
   assert.ok(again.some((e) => e.status === 200), `the held batch (seq ${held.envelope.seq}) was sent again and stored`);
   t.diagnostic(`${stored.length} events; the held batch sent again ${again.length} time(s) on pagehide`);
+});
+
+// KNOWN BUG (todo: reported, not fixed): a tab opened with window.open() (or the browser's
+// "Duplicate tab") starts with a copy of its opener's sessionStorage, so both tabs continue the
+// same window id and number their events from the same `seq`; the collector keeps the first
+// event it gets at each (session, window, seq) and drops the other tab's as duplicates.
+test('a tab opened from a recorded tab gets a window of its own (no seq collisions)', { todo: 'window ids are copied with sessionStorage' }, async (t) => {
+  proxy.pass();
+  const context = await newContext(browser);
+  t.after(() => context.close().catch(() => {}));
+  const sinks = new Map();
+  await context.exposeBinding('__e2eEmitFrom', ({ page }, json) => {
+    if (!sinks.has(page)) sinks.set(page, []);
+    sinks.get(page).push(json);
+  });
+  await context.addInitScript(() => {
+    window.__e2eEmit = (json) => window.__e2eEmitFrom(json);
+  });
+  const opener = await context.newPage();
+  const query = new URLSearchParams({ endpoint, flush: '200' });
+  await opener.goto(`${pages.url}/www/delivery.html?${query}`, { waitUntil: 'load' });
+  await waitReady(opener);
+  await act(opener, 'opener');
+  const [popup] = await Promise.all([context.waitForEvent('page'), opener.evaluate(() => window.open(location.href))]);
+  await popup.waitForLoadState('load');
+  await waitReady(popup);
+  await act(popup, 'popup');
+  await act(opener, ' again', 'opener again');
+  const a = await deliveryIds(opener);
+  const b = await deliveryIds(popup);
+  assert.equal(b.session, a.session, 'one session (by design: tabs opened from it continue it)');
+  // Windows replay one after the other, ordered by their first event: the opener's first.
+  const expected = () => [...(sinks.get(opener) ?? []), ...(sinks.get(popup) ?? [])];
+  await waitForStored(collector, a.session, expected, { timeoutMs: 3000, what: 'two tabs' });
+  assert.notEqual(b.window, a.window, 'the popup has a window id of its own');
 });
 
 test('the check catches a batch lost silently (proxy answers 200 without forwarding)', async (t) => {
