@@ -1,9 +1,10 @@
 // Delivery end to end: www/delivery.html records itself and sends to the real collector binary
 // (target/collector/tapedeck-collector) through a fault-injecting proxy on another origin. For
 // each fault (500s, 429 + Retry-After, slow responses, 413 on large batches, the collector
-// killed for 10 s, a reload mid-session, a tab closed right after typing, with and without a
-// reachable collector, or while a request hangs) the collector must end up holding every event the page emitted, exactly
-// once and in order; and a stored session must replay in rrweb's Replayer.
+// killed for 10 s, a reload mid-session, a tab closed right after typing: with the collector
+// reachable, unreachable, or while a request hangs) the collector must end up holding every
+// event the page emitted, exactly once and in order; and a stored session must replay in
+// rrweb's Replayer.
 //
 // Backoff (src/delivery/retry.rs): the first retry after 0.5–1 s, then doubling with jitter.
 import { test, before, after } from 'node:test';
