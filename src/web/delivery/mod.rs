@@ -448,11 +448,12 @@ impl Delivery {
             if !self.may_send(&s) {
                 return;
             }
-            let skip = usize::from(s.queue.head_in_flight);
+            // The head goes too, even when a request for it is under way: the browser cancels
+            // that request if the page is going away, and the collector stores each event once.
             let compression = self.config.compression;
             let mut budget = UNLOAD_BUDGET_BYTES;
             let mut out = Vec::new();
-            let items: Vec<Pending> = s.queue.iter().skip(skip).cloned().collect();
+            let items: Vec<Pending> = s.queue.iter().cloned().collect();
             for mut p in items {
                 for part in fit_for_unload(&mut p, compression) {
                     let body = encode(&mut part.clone(), compression).to_vec();

@@ -32,9 +32,9 @@ export function launchBrowser() {
   });
 }
 
-/** A fresh context (own cache, cookies) with a 1024×768 viewport at DPR 1. */
-export async function newPage(browser, { viewport = VIEWPORT } = {}) {
-  const context = await browser.newContext({
+/** A fresh context (own cache, cookies, storage) with a 1024×768 viewport at DPR 1. */
+export function newContext(browser, { viewport = VIEWPORT } = {}) {
+  return browser.newContext({
     viewport,
     deviceScaleFactor: 1,
     reducedMotion: 'reduce',
@@ -42,6 +42,11 @@ export async function newPage(browser, { viewport = VIEWPORT } = {}) {
     locale: 'en-US',
     timezoneId: 'UTC',
   });
+}
+
+/** A page in a fresh context (see newContext). */
+export async function newPage(browser, { viewport = VIEWPORT } = {}) {
+  const context = await newContext(browser, { viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   return page;
