@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # Runs the wasm-bindgen browser tests one test file at a time. Headless Chromium under
 # wasm-bindgen-test-runner 0.2.130 sometimes never finishes loading the runner page ("Loading
-# scripts..." then "Failed to detect test as having been run"), before any test code runs; only
-# that failure is retried, twice. Any test failure fails at once.
+# scripts..." then, after chromedriver's 300 s page-load timeout, "Failed to detect test as
+# having been run"), before any test code runs. A run is cut after HANG_SECONDS, and only that
+# failure (no test result at all) is retried, twice. Any test failure fails at once.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0
+HANG_SECONDS=${HANG_SECONDS:-150}
 cargo test --target wasm32-unknown-unknown --no-run -q 2>&1 | grep -v '^\s*$' || true
 for file in tests/browser*.rs; do
   name=$(basename "$file" .rs)
   for attempt in 1 2 3; do
-    out=$(cargo test --target wasm32-unknown-unknown --test "$name" 2>&1)
+    out=$(timeout --kill-after=10 "$HANG_SECONDS" cargo test --target wasm32-unknown-unknown --test "$name" 2>&1)
     code=$?
-    if [ $code -ne 0 ] && grep -q "Failed to detect test as having been run" <<<"$out" \
-        && ! grep -q "^test .* \.\.\. FAIL" <<<"$out" && [ $attempt -lt 3 ]; then
+    hung=0
+    if [ $code -eq 124 ] || [ $code -eq 137 ] || grep -q "Failed to detect test as having been run" <<<"$out"; then
+      hung=1
+      pkill -f "wasm-bindgen-test-runner.*$name" || true
+    fi
+    if [ $code -ne 0 ] && [ $hung -eq 1 ] && ! grep -q "^test .* \.\.\. FAIL" <<<"$out" && [ $attempt -lt 3 ]; then
       echo "browser-tests: $name: the runner page did not load (attempt $attempt); retrying"
       continue
     fi
