@@ -12,6 +12,9 @@ cargo test --target wasm32-unknown-unknown --no-run -q 2>&1 | grep -v '^\s*$' ||
 for file in tests/browser*.rs; do
   name=$(basename "$file" .rs)
   for attempt in 1 2 3; do
+    # A browser left over from the previous file must not share this run's start-up.
+    pkill -f "wasm-bindgen-test-runner" 2>/dev/null || true
+    sleep 1
     out=$(timeout --kill-after=10 "$HANG_SECONDS" cargo test --target wasm32-unknown-unknown --test "$name" 2>&1)
     code=$?
     hung=0
