@@ -2,16 +2,16 @@
 # Runs the wasm-bindgen browser tests one test file at a time. Headless Chromium under
 # wasm-bindgen-test-runner 0.2.130 sometimes never finishes loading the runner page ("Loading
 # scripts..." then, after chromedriver's 300 s page-load timeout, "Failed to detect test as
-# having been run"), before any test code runs. A run is cut after HANG_SECONDS, and only that
-# failure (no test result at all) is retried, twice. Any test failure fails at once.
+# having been run"), with the renderer idle. A run is cut after HANG_SECONDS, and only that
+# failure (no test result at all) is retried, up to four times. Any test failure fails at once.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0
-HANG_SECONDS=${HANG_SECONDS:-150}
+HANG_SECONDS=${HANG_SECONDS:-90}
 cargo test --target wasm32-unknown-unknown --no-run -q 2>&1 | grep -v '^\s*$' || true
 for file in tests/browser*.rs; do
   name=$(basename "$file" .rs)
-  for attempt in 1 2 3; do
+  for attempt in 1 2 3 4 5; do
     # A browser left over from the previous file must not share this run's start-up.
     pkill -f "wasm-bindgen-test-runner" 2>/dev/null || true
     sleep 1
@@ -22,7 +22,7 @@ for file in tests/browser*.rs; do
       hung=1
       pkill -f "wasm-bindgen-test-runner.*$name" || true
     fi
-    if [ $code -ne 0 ] && [ $hung -eq 1 ] && ! grep -q "^test .* \.\.\. FAIL" <<<"$out" && [ $attempt -lt 3 ]; then
+    if [ $code -ne 0 ] && [ $hung -eq 1 ] && ! grep -q "^test .* \.\.\. FAIL" <<<"$out" && [ $attempt -lt 5 ]; then
       echo "browser-tests: $name: the runner page did not load (attempt $attempt); retrying"
       continue
     fi
