@@ -496,11 +496,19 @@ async fn style_text_changes_and_checkouts() {
     assert_eq!(adds[0]["node"]["textContent"], ".x{color:blue}");
     sink.recorder.take_full_snapshot();
     js("document.querySelector('#root p').textContent = 'after checkout';");
-    settle(0).await;
-    let events = sink.events();
-    let model = Model::from_events(&events);
-    let p = model.find("class", "x");
-    assert_eq!(model.render(p), "<p class=x>after checkout</p>");
+    // The checkout may take more than one slice (a debug build is slow); changes made
+    // meanwhile follow it.
+    let mut rendered = String::new();
+    for _ in 0..100 {
+        settle(20).await;
+        let events = sink.events();
+        let model = Model::from_events(&events);
+        rendered = model.render(model.find("class", "x"));
+        if rendered.contains("after checkout") {
+            break;
+        }
+    }
+    assert_eq!(rendered, "<p class=x>after checkout</p>");
     let _ = sink.recorder.stop();
     let before = sink.events().len();
     js("document.querySelector('#root p').textContent = 'after stop';");

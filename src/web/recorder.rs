@@ -19,7 +19,12 @@ use web_sys::{Document, Node, ShadowRoot, Window};
 
 /// A snapshot slice's share of the main thread, in ms: a large page is walked across tasks
 /// of about this length, so the page stays responsive (no task near the 50 ms of a long task).
+#[cfg(not(debug_assertions))]
 const SNAPSHOT_SLICE_MS: f64 = 8.0;
+/// Debug builds (the browser tests) are several times slower; a longer slice keeps a small
+/// test page's snapshot within one task, as in release.
+#[cfg(debug_assertions)]
+const SNAPSHOT_SLICE_MS: f64 = 40.0;
 
 /// A full snapshot in progress, and the events that happened meanwhile.
 struct SnapshotJob {
