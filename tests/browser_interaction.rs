@@ -527,10 +527,14 @@ async fn shadow_dom_targets_resolve_to_their_own_ids() {
 }
 
 async fn next_load(target: &web_sys::EventTarget) {
+    // A frame that already loaded fires no more `load`: wait at most 3 s, never forever.
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         target
             .add_event_listener_with_callback("load", &resolve)
             .unwrap();
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 3000);
     });
     JsFuture::from(promise).await.unwrap();
 }
