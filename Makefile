@@ -74,3 +74,5 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+	@# One JS module for all helpers (see tools/browser-tests.sh for why).
+	@! grep -rn 'inline_js' src/ || { echo 'lint: use src/web/glue.js, not inline_js'; exit 1; }

@@ -29,35 +29,7 @@ use web_sys::{
     Node, ShadowRoot,
 };
 
-#[wasm_bindgen(inline_js = r#"
-// Folds MutationRecords into one pending batch, in JS: a storm of records (thousands per
-// frame) costs the recorder a few crossings per changed node, not several per record.
-export function group_records(records, acc) {
-  if (!acc) acc = { removed: [], added: [], addedSet: new Set(), texts: [], textSet: new Set(), attrs: new Map(), count: 0 };
-  for (const r of records) {
-    acc.count++;
-    const t = r.target;
-    if (r.type === 'childList') {
-      for (const n of r.removedNodes) acc.removed.push(t, n);
-      for (const n of r.addedNodes) if (!acc.addedSet.has(n)) { acc.addedSet.add(n); acc.added.push(n); }
-    } else if (r.type === 'characterData') {
-      if (!acc.textSet.has(t)) { acc.textSet.add(t); acc.texts.push(t); }
-    } else if (r.type === 'attributes') {
-      let names = acc.attrs.get(t);
-      if (!names) acc.attrs.set(t, names = new Map());
-      // The first record of a name holds its value before the batch.
-      if (!names.has(r.attributeName)) names.set(r.attributeName, r.oldValue);
-    }
-  }
-  return acc;
-}
-export function record_count(acc) { return acc ? acc.count : 0; }
-export function attribute_list(acc) {
-  const out = [];
-  for (const [el, names] of acc.attrs) { const flat = []; for (const [n, o] of names) flat.push(n, o); out.push(el, flat); }
-  return out;
-}
-"#)]
+#[wasm_bindgen(module = "/src/web/glue.js")]
 extern "C" {
     fn group_records(records: &Array, acc: &JsValue) -> JsValue;
     fn record_count(acc: &JsValue) -> u32;

@@ -10,45 +10,7 @@
 use js_sys::{Array, Function, Object};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(inline_js = r#"
-function install(proto, name, make) {
-  const desc = Object.getOwnPropertyDescriptor(proto, name);
-  if (!desc) return null;
-  const state = { active: true };
-  const patched = make(desc, state);
-  if (!patched) return null;
-  Object.defineProperty(proto, name, patched);
-  const installed = patched.value || patched.set;
-  return () => {
-    state.active = false;
-    const now = Object.getOwnPropertyDescriptor(proto, name);
-    if (now && (now.value === installed || now.set === installed)) Object.defineProperty(proto, name, desc);
-  };
-}
-export function patch_method(proto, name, hook) {
-  return install(proto, name, (desc, state) => {
-    const original = desc.value;
-    if (typeof original !== 'function') return null;
-    const wrapper = function (...args) {
-      const result = original.apply(this, args);
-      if (state.active) { try { hook(this, args, result); } catch (_) {} }
-      return result;
-    };
-    return { ...desc, value: wrapper };
-  });
-}
-export function patch_setter(proto, name, hook) {
-  return install(proto, name, (desc, state) => {
-    const original = desc.set;
-    if (typeof original !== 'function') return null;
-    const set = function (value) {
-      original.call(this, value);
-      if (state.active) { try { hook(this, value); } catch (_) {} }
-    };
-    return { ...desc, set };
-  });
-}
-"#)]
+#[wasm_bindgen(module = "/src/web/glue.js")]
 extern "C" {
     fn patch_method(proto: &Object, name: &str, hook: &Function) -> Option<Function>;
     fn patch_setter(proto: &Object, name: &str, hook: &Function) -> Option<Function>;

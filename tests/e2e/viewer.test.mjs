@@ -4,11 +4,10 @@
 // the session and check that rrweb-player replays the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { startCollector } from './lib/collector.mjs';
 import { launchBrowser, newPage } from './lib/browser.mjs';
 import { openPage, loadRecorder, startRecorder, waitForQuiet, stopRecorder, takeEvents, RECORDER } from './lib/recorder.mjs';
 import { REPO_ROOT, ARTIFACTS_DIR } from './lib/paths.mjs';
@@ -18,45 +17,15 @@ const WINDOW = 'w-e2e-1';
 
 let collector;
 let browser;
-let dataDir;
-
-/** Build (if needed) and start the collector on a free port; resolves with its base URL. */
-async function startCollector() {
-  const build = spawnSync('cargo', ['build', '--quiet', '-p', 'tapedeck-collector'], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (build.status !== 0) throw new Error('cargo build -p tapedeck-collector failed');
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapedeck-e2e-'));
-  const bin = path.join(REPO_ROOT, 'target/debug/tapedeck-collector');
-  const child = spawn(bin, ['--port', '0', '--data-dir', dataDir, '--static', REPO_ROOT, '--quiet'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let log = '';
-    const timer = setTimeout(() => reject(new Error(`collector did not start:\n${log}`)), 10_000);
-    child.stderr.on('data', (chunk) => {
-      log += chunk;
-      const m = /listening on (http:\/\/[\d.:]+)/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`collector exited (${code}):\n${log}`)));
-  });
-  return { child, url };
-}
 
 before(async () => {
-  collector = await startCollector();
+  collector = await startCollector({ args: ['--static', REPO_ROOT] });
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close().catch(() => {});
-  collector?.child.kill('SIGINT');
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await collector?.close();
 });
 
 async function ingest(envelope, { gzip }) {
@@ -79,7 +48,8 @@ test('a recorded session is stored, listed and replayed by the viewer', async (t
   await startRecorder(page);
   for (let i = 0; i < 12; i++) {
     await page.mouse.move(100 + i * 40, 120 + i * 25);
-    await page.waitForTimeout(30);
+    // Spread over more than a second, so the player's clock has a second to show.
+    await page.waitForTimeout(110);
   }
   await page.mouse.wheel(0, 400);
   await page.waitForTimeout(200);

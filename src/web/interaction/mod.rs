@@ -28,20 +28,7 @@ const ELEMENT_NODE: u16 = 1;
 const DOCUMENT_NODE: u16 = 9;
 const DOCUMENT_FRAGMENT_NODE: u16 = 11;
 
-#[wasm_bindgen(inline_js = r#"
-const point = (e) => (e.changedTouches ? e.changedTouches[0] : e);
-export function event_node(e) {
-  let t = e.target;
-  try { const p = e.composedPath(); if (p.length) t = p[0]; } catch (_) {}
-  return t && typeof t.nodeType === 'number' ? t : null;
-}
-export function client_x(e) { const p = point(e); return p && typeof p.clientX === 'number' ? p.clientX : NaN; }
-export function client_y(e) { const p = point(e); return p && typeof p.clientY === 'number' ? p.clientY : NaN; }
-export function pointer_type(e) { return 'pointerType' in e ? String(e.pointerType) : undefined; }
-export function is_touch(e) { return !!e.changedTouches; }
-export function has_pointer_events(w) { return !!w.PointerEvent; }
-export function prototype_of(w, name) { const c = w[name]; return (c && c.prototype) || null; }
-"#)]
+#[wasm_bindgen(module = "/src/web/glue.js")]
 extern "C" {
     /// The event's innermost target: `composedPath()[0]`, so a target inside an open shadow
     /// root is itself and not its host. `None` if it is not a node.

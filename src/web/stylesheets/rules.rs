@@ -8,33 +8,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleDeclaration, CssStyleSheet, StyleSheet};
 
-#[wasm_bindgen(inline_js = r#"
-export function rule_path(rule) {
-  const path = [];
-  for (let depth = 0; rule && depth < 256; depth++) {
-    const parent = rule.parentRule;
-    const owner = parent || rule.parentStyleSheet;
-    const list = owner && owner.cssRules;
-    if (!list) return null;
-    let i = 0;
-    while (i < list.length && list[i] !== rule) i++;
-    if (i === list.length) return null;
-    path.unshift(i);
-    if (!parent) return path;
-    rule = parent;
-  }
-  return null;
-}
-export function css_text_at(owner, i) {
-  const rule = owner.cssRules[i];
-  return rule ? rule.cssText : undefined;
-}
-export function when_resolved(promise, hook, sheet, text) {
-  try {
-    promise.then(() => { try { hook(sheet, text); } catch (_) {} }, () => {});
-  } catch (_) {}
-}
-"#)]
+#[wasm_bindgen(module = "/src/web/glue.js")]
 extern "C" {
     /// Positions of `rule` from its sheet's rule list down through its parent rules; `None`
     /// when it is no longer in a sheet. The search runs in JS: one crossing per lookup.
