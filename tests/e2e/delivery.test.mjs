@@ -338,11 +338,11 @@ test('a tab closed while a request is still on its way: that batch goes again on
   t.diagnostic(`${stored.length} events; the held batch sent again ${again.length} time(s) on pagehide`);
 });
 
-// KNOWN BUG (todo: reported, not fixed): a tab opened with window.open() (or the browser's
-// "Duplicate tab") starts with a copy of its opener's sessionStorage, so both tabs continue the
-// same window id and number their events from the same `seq`; the collector keeps the first
-// event it gets at each (session, window, seq) and drops the other tab's as duplicates.
-test('a tab opened from a recorded tab gets a window of its own (no seq collisions)', { todo: 'window ids are copied with sessionStorage' }, async (t) => {
+// A tab opened with window.open() (or the browser's "Duplicate tab") starts with a copy of its
+// opener's sessionStorage. Were the window id taken from it as is, both tabs would number
+// their batches from the same `seq` and the collector would keep one tab's batch at each
+// (session, window, seq) and drop the other's as duplicates.
+test('a tab opened from a recorded tab gets a window of its own (no seq collisions)', async (t) => {
   proxy.pass();
   const context = await newContext(browser);
   t.after(() => context.close().catch(() => {}));

@@ -49,7 +49,12 @@ struct State {
     retry: Option<Timeout>,
     /// `flush()` promises waiting for the queue to be delivered or persisted.
     waiters: Vec<Function>,
+    /// The batches (seq, events) last handed to keepalive requests on unload.
+    unloaded: Option<Vec<(u64, usize)>>,
 }
+
+/// The sessionStorage key marking this tab's window as held by a live recorder.
+const LIVE_MARK: &str = "live";
 
 /// Why a recorder sends nothing.
 pub const SAMPLED_OUT: &str = "sampled-out";
@@ -92,14 +97,23 @@ impl Delivery {
         if !session.sampled {
             return Err(SAMPLED_OUT);
         }
-        let window_state = stores
+        // sessionStorage survives a reload, and is copied into a tab opened from this one
+        // (window.open, "Duplicate tab"). A live recorder marks its window in it and unmarks
+        // it on pagehide: a reload finds the mark gone and continues the window; a copy finds
+        // it set (the opener is still live) and starts a window of its own, or both tabs would
+        // number batches from the same seq and the collector would keep only one of each.
+        let stored = stores
             .tab_get("window")
-            .and_then(|w| WindowState::from_storage(&w))
+            .and_then(|w| WindowState::from_storage(&w));
+        let live = stores.tab_get(LIVE_MARK);
+        let window_state = stored
+            .filter(|w| live.as_deref() != Some(w.id.as_str()))
             .unwrap_or_else(|| WindowState {
                 id: new_id('w', t, random()),
                 next_seq: 0,
             });
         stores.tab_set("window", &window_state.to_storage());
+        stores.tab_set(LIVE_MARK, &window_state.id);
         let mut queue = Queue::default();
         queue.restore(stores.load_all());
         let delivery = Rc::new(Delivery {
@@ -116,6 +130,7 @@ impl Delivery {
                 backoff: Backoff::default(),
                 retry: None,
                 waiters: Vec::new(),
+                unloaded: None,
             }),
             this: RefCell::new(Weak::new()),
             session: RefCell::new(Weak::new()),
@@ -147,11 +162,27 @@ impl Delivery {
                 }
             }
         };
-        running.push(Box::new(Listener::new(
-            &self.window,
-            "pagehide",
-            on_hide.clone(),
-        )));
+        running.push(Box::new(Listener::new(&self.window, "pagehide", {
+            let on_hide = on_hide.clone();
+            let weak = weak.clone();
+            move |e| {
+                on_hide(e);
+                if let Some(d) = weak.upgrade() {
+                    d.stores.tab_remove(LIVE_MARK);
+                }
+            }
+        })));
+        // Back from the back/forward cache: live again.
+        running.push(Box::new(Listener::new(&self.window, "pageshow", {
+            let weak = weak.clone();
+            move |_| {
+                let Some(d) = weak.upgrade() else { return };
+                let id = d.state.try_borrow().map(|s| s.window.id.clone());
+                if let Ok(id) = id {
+                    d.stores.tab_set(LIVE_MARK, &id);
+                }
+            }
+        })));
         if let Some(document) = self.window.document() {
             let doc = document.clone();
             running.push(Box::new(Listener::new(
@@ -178,6 +209,7 @@ impl Delivery {
     /// whatever is left stays stored for the next page load.
     pub fn stop(&self) {
         self.running.borrow_mut().clear();
+        self.stores.tab_remove(LIVE_MARK);
     }
 
     /// Takes one event. Returns false, without taking it, when the visitor comes back after
@@ -442,12 +474,23 @@ impl Delivery {
     fn unload(&self) {
         self.cut();
         let bodies: Vec<(Pending, Vec<u8>)> = {
-            let Ok(s) = self.state.try_borrow_mut() else {
+            let Ok(mut s) = self.state.try_borrow_mut() else {
                 return;
             };
             if !self.may_send(&s) {
                 return;
             }
+            // A closing tab fires visibilitychange and then pagehide: what the first handed
+            // over is not sent twice.
+            let sent: Vec<(u64, usize)> = s
+                .queue
+                .iter()
+                .map(|p| (p.batch.seq, p.batch.events.len()))
+                .collect();
+            if s.unloaded.as_ref() == Some(&sent) {
+                return;
+            }
+            s.unloaded = Some(sent);
             // The head goes too, even when a request for it is under way: the browser cancels
             // that request if the page is going away, and the collector stores each event once.
             let compression = self.config.compression;

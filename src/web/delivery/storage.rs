@@ -42,6 +42,12 @@ impl Stores {
         }
     }
 
+    pub fn tab_remove(&self, name: &str) {
+        if let Some(tab) = &self.tab {
+            let _ = tab.remove_item(&format!("{}{name}", self.prefix));
+        }
+    }
+
     /// Stores a batch; false when storage is unavailable or full.
     pub fn save(&self, pending: &Pending) -> bool {
         let Some(local) = &self.local else {
