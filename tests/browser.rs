@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use serde_json::Value;
-use tapedeck::web::{record, RecordOptions, Recorder};
+use tapedeck::web::{record, RecordOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -11,73 +11,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn js(code: &str) -> JsValue {
-    js_sys::Function::new_no_args(code)
-        .call0(&JsValue::NULL)
-        .unwrap()
-}
-
-/// Puts `html` into the fixture container (scripts in it do not run). The runner's own output
-/// elements elsewhere in the body must stay: it reads test results from them.
-fn fixture(html: &str) {
-    let doc = document();
-    let container = doc.get_element_by_id("fixture").unwrap_or_else(|| {
-        let div = doc.create_element("div").unwrap();
-        div.set_id("fixture");
-        doc.body().unwrap().append_child(&div).unwrap();
-        div
-    });
-    container.set_inner_html(html);
-    web_sys::window().unwrap().scroll_to_with_x_and_y(0.0, 0.0);
-}
-
-/// Collects every emitted event as JSON values.
-struct Sink {
-    events: js_sys::Array,
-    recorder: Recorder,
-}
-
-impl Sink {
-    fn start() -> Sink {
-        Self::try_start(&[]).unwrap_or_else(|e| panic!("record() failed: {e}"))
-    }
-
-    fn try_start(extra: &[(&str, JsValue)]) -> Result<Sink, String> {
-        let events = js_sys::Array::new();
-        let push = js_sys::Function::new_with_args("e", "this.push(e)").bind0(&events);
-        let options = js_sys::Object::new();
-        js_sys::Reflect::set(&options, &"emit".into(), &push).unwrap();
-        for (k, v) in extra {
-            js_sys::Reflect::set(&options, &(*k).into(), v).unwrap();
-        }
-        match record(options.unchecked_into::<RecordOptions>()) {
-            Ok(recorder) => Ok(Sink { events, recorder }),
-            Err(e) => Err(JsValue::from(e)
-                .unchecked_into::<js_sys::Error>()
-                .message()
-                .into()),
-        }
-    }
-
-    fn events(&self) -> Vec<Value> {
-        let text = js_sys::JSON::stringify(&self.events)
-            .unwrap()
-            .as_string()
-            .unwrap();
-        serde_json::from_str(&text).unwrap()
-    }
-
-    fn json(&self) -> String {
-        js_sys::JSON::stringify(&self.events)
-            .unwrap()
-            .as_string()
-            .unwrap()
-    }
-}
+mod common;
+use common::*;
 
 /// Every serialized node under `node` (iteratively: fixtures can be 10,000 deep).
 fn nodes(node: &Value) -> Vec<&Value> {
@@ -640,7 +575,7 @@ fn an_emit_callback_that_throws_does_not_reach_the_page() {
 
 #[wasm_bindgen_test]
 fn bad_options_are_clear_errors() {
-    let err = |extra: &[(&str, JsValue)]| Sink::try_start(extra).err().expect("an error");
+    let err = |extra: &[(&str, JsValue)]| Sink::try_with(extra).err().expect("an error");
     assert_eq!(
         err(&[("emitt", JsValue::TRUE)]),
         "tapedeck: unknown option `emitt` (did you mean `emit`?)"

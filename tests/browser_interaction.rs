@@ -2,15 +2,14 @@
 //! checked as the exact rrweb events they produce. Run with `make test-browser`.
 #![cfg(target_arch = "wasm32")]
 
-use gloo_timers::future::TimeoutFuture;
 use serde_json::{json, Value};
-use tapedeck::web::{record, RecordOptions, Recorder};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+mod common;
+use common::*;
 
 const MOUSE_MOVE: u64 = 1;
 const MOUSE_INTERACTION: u64 = 2;
@@ -21,83 +20,13 @@ const MEDIA: u64 = 7;
 const DRAG: u64 = 12;
 const SELECTION: u64 = 14;
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn js(code: &str) -> JsValue {
-    js_sys::Function::new_no_args(code)
-        .call0(&JsValue::NULL)
-        .unwrap()
-}
-
-async fn sleep(ms: u32) {
-    TimeoutFuture::new(ms).await;
-}
-
-/// Puts `html` into the fixture container; the runner's own output elements must stay.
+/// The shared fixture, with no selection left over from the previous test.
 fn fixture(html: &str) {
-    let doc = document();
-    let container = doc.get_element_by_id("fixture").unwrap_or_else(|| {
-        let div = doc.create_element("div").unwrap();
-        div.set_id("fixture");
-        doc.body().unwrap().append_child(&div).unwrap();
-        div
-    });
-    container.set_inner_html(html);
-    web_sys::window().unwrap().scroll_to_with_x_and_y(0.0, 0.0);
+    common::fixture(html);
     js("getSelection().removeAllRanges()");
 }
 
-struct Sink {
-    events: js_sys::Array,
-    recorder: Recorder,
-}
-
 impl Sink {
-    fn start() -> Sink {
-        Self::with(json!({}))
-    }
-
-    /// Starts recording with extra options given as JSON (`emit` is added).
-    fn with(options: Value) -> Sink {
-        let events = js_sys::Array::new();
-        let push = js_sys::Function::new_with_args("e", "this.push(e)").bind0(&events);
-        let options = js_sys::JSON::parse(&options.to_string()).unwrap();
-        js_sys::Reflect::set(&options, &"emit".into(), &push).unwrap();
-        let recorder = record(options.unchecked_into::<RecordOptions>())
-            .unwrap_or_else(|_| panic!("record() failed"));
-        Sink { events, recorder }
-    }
-
-    fn events(&self) -> Vec<Value> {
-        serde_json::from_str(&self.json()).unwrap()
-    }
-
-    fn json(&self) -> String {
-        js_sys::JSON::stringify(&self.events)
-            .unwrap()
-            .as_string()
-            .unwrap()
-    }
-
-    /// The `data` of every incremental event of `source`, in order.
-    fn data(&self, source: u64) -> Vec<Value> {
-        self.events()
-            .into_iter()
-            .filter(|e| e["type"] == 3 && e["data"]["source"] == source)
-            .map(|e| e["data"].clone())
-            .collect()
-    }
-
-    /// Every incremental event of `source`, whole (with its timestamp).
-    fn of(&self, source: u64) -> Vec<Value> {
-        self.events()
-            .into_iter()
-            .filter(|e| e["type"] == 3 && e["data"]["source"] == source)
-            .collect()
-    }
-
     /// The id the recording gave the element with `id=name`, in the snapshot or an iframe's
     /// attach event.
     fn id(&self, name: &str) -> u64 {
@@ -673,8 +602,11 @@ async fn stop_removes_every_listener_timer_and_patch() {
     js("const b = document.getElementById('box');
         b.scrollTop = 5; b.dispatchEvent(new Event('scroll'));
         b.scrollTop = 9; b.dispatchEvent(new Event('scroll'));");
-    let before = sink.events().len();
     let _ = sink.recorder.stop();
+    // stop() emits the buffered move before it returns; nothing comes after it.
+    let moves = sink.data(MOUSE_MOVE);
+    assert_eq!(moves.last().unwrap()["positions"][0]["x"], 2, "{moves:?}");
+    let before = sink.events().len();
     assert_eq!(
         js(&format!(
             "return {setters}.every((s, i) => s === __settersBefore[i])"

@@ -9,65 +9,17 @@ use std::collections::HashMap;
 use tapedeck::web::{record, RecordOptions, Recorder};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn js(code: &str) -> JsValue {
-    js_sys::Function::new_no_args(code)
-        .call0(&JsValue::NULL)
-        .unwrap()
-}
-
-fn fixture(html: &str) {
-    let doc = document();
-    let container = doc.get_element_by_id("fixture").unwrap_or_else(|| {
-        let div = doc.create_element("div").unwrap();
-        div.set_id("fixture");
-        doc.body().unwrap().append_child(&div).unwrap();
-        div
-    });
-    container.set_inner_html(html);
-}
+mod common;
+use common::*;
 
 /// Lets pending MutationObserver callbacks (microtasks) and iframe loads run.
 async fn settle(ms: u32) {
     gloo_timers::future::TimeoutFuture::new(ms).await;
-}
-
-struct Sink {
-    events: js_sys::Array,
-    recorder: Recorder,
-}
-
-impl Sink {
-    fn start() -> Sink {
-        let events = js_sys::Array::new();
-        let push = js_sys::Function::new_with_args("e", "this.push(e)").bind0(&events);
-        let options = js_sys::Object::new();
-        js_sys::Reflect::set(&options, &"emit".into(), &push).unwrap();
-        let recorder = record(options.unchecked_into::<RecordOptions>()).unwrap();
-        Sink { events, recorder }
-    }
-
-    fn events(&self) -> Vec<Value> {
-        let text = js_sys::JSON::stringify(&self.events)
-            .unwrap()
-            .as_string()
-            .unwrap();
-        serde_json::from_str(&text).unwrap()
-    }
-
-    fn json(&self) -> String {
-        js_sys::JSON::stringify(&self.events)
-            .unwrap()
-            .as_string()
-            .unwrap()
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -340,7 +292,7 @@ async fn moves_adds_removes_texts_and_attributes_replay_exactly() {
         const list = document.getElementById('list');
         for (let i = 0; i < 5; i++) { const li = document.createElement('li'); li.innerHTML = '<b>' + i + '</b> item'; list.prepend(li); }
         list.insertBefore(list.lastChild, list.firstChild);");
-    settle(0).await;
+    sink.flush().await;
     let events = sink.events();
     let batches = mutation_events(&events);
     assert_eq!(batches.len(), 1, "one observer callback, one event");
@@ -363,10 +315,10 @@ async fn moves_adds_removes_texts_and_attributes_replay_exactly() {
         a.insertBefore(p1, a.firstChild);
         window.__removed = document.getElementById('list').firstChild; window.__removed.remove();",
     );
-    settle(0).await;
+    sink.flush().await;
     assert_replays(&sink, "root");
     js("document.getElementById('b').append(window.__removed); window.__removed.firstChild.textContent = 'back';");
-    settle(0).await;
+    sink.flush().await;
     assert_replays(&sink, "root");
     let _ = sink.recorder.stop();
 }
@@ -376,9 +328,9 @@ async fn removed_nodes_get_new_ids_when_they_come_back() {
     fixture(r#"<div id="root"><section id="s"><i>x</i></section></div>"#);
     let sink = Sink::start();
     js("window.__s = document.getElementById('s'); window.__s.remove();");
-    settle(0).await;
+    sink.flush().await;
     js("document.getElementById('root').append(window.__s);");
-    settle(0).await;
+    sink.flush().await;
     let events = sink.events();
     let batches = mutation_events(&events);
     let removed_id = batches[0]["data"]["removes"][0]["id"].as_u64().unwrap();
@@ -389,7 +341,7 @@ async fn removed_nodes_get_new_ids_when_they_come_back() {
     // Changes to a detached node are not sent: the replay does not have it.
     js("const d = document.createElement('div'); document.getElementById('root').append(d); d.remove(); d.setAttribute('x', '1');
         window.__s.remove(); window.__s.setAttribute('data-after-removal', '1');");
-    settle(0).await;
+    sink.flush().await;
     assert!(!sink.json().contains("data-after-removal"));
     assert_replays(&sink, "root");
 }
@@ -406,7 +358,7 @@ async fn nested_appends_and_reverse_order_inserts_need_no_queueing() {
         for (let i = 0; i < 50; i++) { const s = document.createElement('em'); s.textContent = i; r.insertBefore(s, box); }
         const tail = document.getElementById('tail');
         for (let i = 0; i < 5; i++) { const s = document.createElement('u'); s.textContent = i; r.insertBefore(s, tail); }");
-    settle(0).await;
+    sink.flush().await;
     assert_replays(&sink, "root");
 }
 
@@ -417,7 +369,7 @@ async fn shadow_roots_existing_and_attached_later_are_observed() {
     let sink = Sink::start();
     js("const s = document.getElementById('host').shadowRoot; s.append(document.createElement('hr')); s.firstChild.textContent = 'A';
         const late = document.getElementById('late').attachShadow({mode: 'open'}); late.innerHTML = '<b>later</b>';");
-    settle(0).await;
+    sink.flush().await;
     let events = sink.events();
     let adds: Vec<&Value> = mutation_events(&events)
         .iter()
@@ -431,7 +383,7 @@ async fn shadow_roots_existing_and_attached_later_are_observed() {
         .any(|a| a["node"]["tagName"] == "b" && a["node"]["isShadow"] == true));
     assert_replays(&sink, "root");
     js("document.getElementById('host').shadowRoot.lastChild.remove();");
-    settle(0).await;
+    sink.flush().await;
     let events = sink.events();
     let last = mutation_events(&events).last().unwrap()["data"].clone();
     assert_eq!(last["removes"][0]["isShadow"], true);
@@ -459,7 +411,7 @@ async fn iframes_added_later_are_attached_and_observed() {
         .expect("iframe document attached");
     let doc_id = attach["data"]["adds"][0]["node"]["id"].as_u64().unwrap();
     js("document.getElementById('late-frame').contentDocument.getElementById('inner').firstChild.data = 'changed inside';");
-    settle(0).await;
+    sink.flush().await;
     let events = sink.events();
     let last = &mutation_events(&events).last().unwrap()["data"];
     assert_eq!(last["texts"][0]["value"], "changed inside");
@@ -475,7 +427,7 @@ async fn form_values_in_mutations_are_masked() {
     js("document.getElementById('i').setAttribute('value', 'attr-secret');
         const t = document.createElement('textarea'); t.textContent = 'area-secret'; document.getElementById('root').append(t);
         const i2 = document.createElement('input'); i2.value = 'prop-secret'; document.getElementById('root').append(i2);");
-    settle(0).await;
+    sink.flush().await;
     let json = sink.json();
     for secret in ["attr-secret", "area-secret", "prop-secret"] {
         assert!(!json.contains(secret), "{secret} leaked through a mutation");
@@ -490,7 +442,7 @@ async fn style_text_changes_and_checkouts() {
     fixture(r#"<div id="root"><style id="st">.x{color:red}</style><p class="x">t</p></div>"#);
     let mut sink = Sink::start();
     js("document.getElementById('st').textContent = '.x{color:blue}';");
-    settle(0).await;
+    sink.flush().await;
     let events = sink.events();
     let adds = &mutation_events(&events)[0]["data"]["adds"];
     assert_eq!(adds[0]["node"]["textContent"], ".x{color:blue}");
@@ -512,7 +464,7 @@ async fn style_text_changes_and_checkouts() {
     let _ = sink.recorder.stop();
     let before = sink.events().len();
     js("document.querySelector('#root p').textContent = 'after stop';");
-    settle(0).await;
+    sink.flush().await;
     assert_eq!(sink.events().len(), before, "nothing after stop()");
 }
 
@@ -550,7 +502,7 @@ async fn checkout_every_nth_event_takes_a_new_full_snapshot() {
         js(&format!(
             "document.getElementById('t').firstChild.data = '{i}';"
         ));
-        settle(0).await;
+        JsFuture::from(recorder.flush()).await.unwrap();
     }
     assert_eq!(types(&events), [4, 2, 3, 3, 4, 2, 3, 3, 4, 2, 3]);
     let flags: Vec<bool> = checkouts.iter().map(|c| c.as_bool().unwrap()).collect();
@@ -566,11 +518,11 @@ async fn checkout_every_n_ms_takes_a_new_full_snapshot_on_the_next_event() {
     fixture(r#"<div id="root"><p id="t">0</p></div>"#);
     let (events, _, mut recorder) = start_with(&[("checkoutEveryNms", JsValue::from(50))]);
     js("document.getElementById('t').firstChild.data = 'a';");
-    settle(0).await;
+    JsFuture::from(recorder.flush()).await.unwrap();
     assert_eq!(types(&events), [4, 2, 3]);
     settle(80).await;
     js("document.getElementById('t').firstChild.data = 'b';");
-    settle(0).await;
+    JsFuture::from(recorder.flush()).await.unwrap();
     assert_eq!(types(&events), [4, 2, 3, 3, 4, 2]);
     let _ = recorder.stop();
 }
@@ -594,7 +546,7 @@ async fn shadow_roots_inside_iframes_are_recorded_across_windows() {
     }
     let mut sink = Sink::start();
     js("document.getElementById('xf').contentDocument.getElementById('h').shadowRoot.append('added in frame shadow');");
-    settle(0).await;
+    sink.flush().await;
     let events = sink.events();
     let model = Model::from_events(&events);
     let add = &mutation_events(&events).last().unwrap()["data"]["adds"][0];
@@ -607,4 +559,24 @@ async fn shadow_roots_inside_iframes_are_recorded_across_windows() {
     assert_eq!(host.node["attributes"]["id"], "h");
     assert_eq!(host.node["isShadowHost"], true);
     let _ = sink.recorder.stop();
+}
+
+#[wasm_bindgen_test]
+async fn flush_emits_changes_held_back_during_a_storm() {
+    fixture(r#"<div id="root"><p id="t">0</p></div>"#);
+    let sink = Sink::start();
+    JsFuture::from(sink.recorder.snapshotted()).await.unwrap();
+    // More records in one callback than the recorder processes at once: held for a window.
+    js("const r = document.getElementById('root');
+        for (let i = 0; i < 3000; i++) r.setAttribute('data-n', String(i));");
+    settle(0).await;
+    assert!(
+        !sink.json().contains("data-n"),
+        "the storm was processed at once; this test needs a storm"
+    );
+    sink.flush().await;
+    let events = sink.events();
+    let last = &mutation_events(&events).last().unwrap()["data"];
+    assert_eq!(last["attributes"][0]["attributes"]["data-n"], "2999");
+    assert_replays(&sink, "root");
 }

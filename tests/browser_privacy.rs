@@ -3,74 +3,22 @@
 #![cfg(target_arch = "wasm32")]
 
 use serde_json::Value;
-use tapedeck::web::{record, RecordOptions, Recorder};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn js(code: &str) -> JsValue {
-    js_sys::Function::new_no_args(code)
-        .call0(&JsValue::NULL)
-        .unwrap()
-}
-
-fn fixture(html: &str) {
-    let doc = document();
-    let container = doc.get_element_by_id("fixture").unwrap_or_else(|| {
-        let div = doc.create_element("div").unwrap();
-        div.set_id("fixture");
-        doc.body().unwrap().append_child(&div).unwrap();
-        div
-    });
-    container.set_inner_html(html);
-}
+mod common;
+use common::*;
 
 async fn settle() {
     gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
-struct Sink {
-    events: js_sys::Array,
-    recorder: Recorder,
-}
-
 impl Sink {
-    fn start(options: &[(&str, JsValue)]) -> Result<Sink, String> {
-        let events = js_sys::Array::new();
-        let push = js_sys::Function::new_with_args("e", "this.push(e)").bind0(&events);
-        let object = js_sys::Object::new();
-        js_sys::Reflect::set(&object, &"emit".into(), &push).unwrap();
-        for (k, v) in options {
-            js_sys::Reflect::set(&object, &(*k).into(), v).unwrap();
-        }
-        match record(object.unchecked_into::<RecordOptions>()) {
-            Ok(recorder) => Ok(Sink { events, recorder }),
-            Err(e) => Err(JsValue::from(e)
-                .unchecked_into::<js_sys::Error>()
-                .message()
-                .into()),
-        }
-    }
-
     fn preset(preset: &str) -> Sink {
-        Self::start(&[("privacy", preset.into())]).unwrap()
-    }
-
-    fn json(&self) -> String {
-        js_sys::JSON::stringify(&self.events)
-            .unwrap()
-            .as_string()
-            .unwrap()
-    }
-
-    fn events(&self) -> Vec<Value> {
-        serde_json::from_str(&self.json()).unwrap()
+        Self::try_with(&[("privacy", preset.into())]).unwrap()
     }
 }
 
@@ -316,7 +264,7 @@ fn unmask_and_custom_rules() {
            <div id="b" class="box">canary-box</div><p id="sel" class="sensitive">canary-selector</p>
            <p id="keep" class="sensitive"><i class="open">shown</i></p>"#,
     );
-    let sink = Sink::start(&[
+    let sink = Sink::try_with(&[
         ("maskTextClass", "private".into()),
         ("blockClass", "box".into()),
         ("maskTextSelector", ".sensitive".into()),
@@ -348,7 +296,7 @@ fn mask_functions_replace_the_default_masking_and_fail_closed() {
         "text, el",
         "return text.toUpperCase().replace(/[A-Z]/g, 'x')",
     );
-    let sink = Sink::start(&[
+    let sink = Sink::try_with(&[
         ("maskInputFn", input_fn.into()),
         ("maskTextFn", text_fn.into()),
     ])
@@ -360,7 +308,7 @@ fn mask_functions_replace_the_default_masking_and_fail_closed() {
     // A callback that throws or returns a non-string falls back to stars, never to the text.
     let throwing = js_sys::Function::new_with_args("text", "throw new Error('no')");
     let returns_number = js_sys::Function::new_with_args("text", "return 42");
-    let sink = Sink::start(&[
+    let sink = Sink::try_with(&[
         ("maskInputFn", throwing.into()),
         ("maskTextFn", returns_number.into()),
     ])
@@ -372,14 +320,14 @@ fn mask_functions_replace_the_default_masking_and_fail_closed() {
 
 #[wasm_bindgen_test]
 fn invalid_selectors_are_errors_at_record() {
-    let err = Sink::start(&[("blockSelector", "div[".into())])
+    let err = Sink::try_with(&[("blockSelector", "div[".into())])
         .err()
         .expect("an error");
     assert_eq!(
         err,
         "tapedeck: option `blockSelector` is not a valid CSS selector: \"div[\""
     );
-    let err = Sink::start(&[("maskTextSelector", ">>>".into())])
+    let err = Sink::try_with(&[("maskTextSelector", ">>>".into())])
         .err()
         .expect("an error");
     assert!(
@@ -392,12 +340,12 @@ fn invalid_selectors_are_errors_at_record() {
 fn respect_do_not_track() {
     fixture("<p>x</p>");
     js("Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1', configurable: true });");
-    let sink = Sink::start(&[("respectDoNotTrack", JsValue::TRUE)]).unwrap();
+    let sink = Sink::try_with(&[("respectDoNotTrack", JsValue::TRUE)]).unwrap();
     assert!(!sink.recorder.recording());
     assert_eq!(sink.recorder.reason().as_deref(), Some("do-not-track"));
     assert_eq!(sink.events().len(), 0, "nothing recorded");
     drop(sink);
-    let sink = Sink::start(&[]).unwrap();
+    let sink = Sink::try_with(&[]).unwrap();
     assert!(
         sink.recorder.recording(),
         "respectDoNotTrack is off by default"
@@ -406,7 +354,7 @@ fn respect_do_not_track() {
     drop(sink);
     js("delete Navigator.prototype.doNotTrack;
         Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true });");
-    let sink = Sink::start(&[("respectDoNotTrack", JsValue::TRUE)]).unwrap();
+    let sink = Sink::try_with(&[("respectDoNotTrack", JsValue::TRUE)]).unwrap();
     assert!(
         !sink.recorder.recording(),
         "Global Privacy Control counts too"

@@ -3,7 +3,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use serde_json::{json, Value};
-use tapedeck::web::{record, RecordOptions, Recorder};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -11,52 +10,10 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn js(code: &str) -> JsValue {
-    js_sys::Function::new_no_args(code)
-        .call0(&JsValue::NULL)
-        .unwrap()
-}
-
-/// Puts `html` into the fixture container; the runner's own output elements must stay.
-fn fixture(html: &str) {
-    let doc = document();
-    let container = doc.get_element_by_id("fixture").unwrap_or_else(|| {
-        let div = doc.create_element("div").unwrap();
-        div.set_id("fixture");
-        doc.body().unwrap().append_child(&div).unwrap();
-        div
-    });
-    container.set_inner_html(html);
-}
-
-struct Sink {
-    events: js_sys::Array,
-    recorder: Recorder,
-}
+mod common;
+use common::*;
 
 impl Sink {
-    fn start() -> Sink {
-        let events = js_sys::Array::new();
-        let push = js_sys::Function::new_with_args("e", "this.push(e)").bind0(&events);
-        let options = js_sys::Object::new();
-        js_sys::Reflect::set(&options, &"emit".into(), &push).unwrap();
-        let recorder = record(options.unchecked_into::<RecordOptions>())
-            .unwrap_or_else(|_| panic!("record() failed"));
-        Sink { events, recorder }
-    }
-
-    fn events(&self) -> Vec<Value> {
-        let text = js_sys::JSON::stringify(&self.events)
-            .unwrap()
-            .as_string()
-            .unwrap();
-        serde_json::from_str(&text).unwrap()
-    }
-
     /// The `data` of every stylesheet event (sources 8, 13, 15), in order.
     fn style_events(&self) -> Vec<Value> {
         self.events()

@@ -96,7 +96,10 @@ export interface RecorderHandle {
      * Promise settles when it is delivered or stored. Calling it twice is harmless.
      */
     stop(): Promise<void>;
-    /** Settles once everything recorded so far is delivered to the endpoint or stored for later. */
+    /**
+     * Emits what is still held (DOM changes during a mutation storm, buffered pointer moves) at
+     * once; settles once everything recorded so far is delivered to the endpoint or stored.
+     */
     flush(): Promise<void>;
     /** Emits a new Meta + FullSnapshot pair (a "checkout"). */
     takeFullSnapshot(): void;
@@ -115,8 +118,10 @@ export class Recorder {
     [Symbol.dispose](): void;
     addCustomEvent(tag: string, payload: any): void;
     /**
-     * Settles once everything recorded so far is delivered to the endpoint, or stored to be
-     * sent on a later attempt (at once when there is no endpoint).
+     * Emits at once what was observed and still waits (DOM changes held back during a
+     * mutation storm, buffered pointer moves); the Promise settles once everything recorded
+     * so far is delivered to the endpoint, or stored to be sent on a later attempt (at once
+     * when there is no endpoint).
      */
     flush(): Promise<any>;
     /**

@@ -205,6 +205,16 @@ impl Part for MutationPart {
     fn watch_root(&self, _session: &Session, root: &Node) {
         self.observe(root);
     }
+
+    fn flush(&self, session: &Session) {
+        let records = self.observer.take_records();
+        if records.length() > 0 {
+            let acc = group_records(&records, &self.pending.borrow());
+            *self.pending.borrow_mut() = acc;
+        }
+        self.timer.borrow_mut().take();
+        self.process(session);
+    }
 }
 
 impl Drop for MutationPart {

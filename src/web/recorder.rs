@@ -46,6 +46,9 @@ pub trait Part {
     fn after_snapshot(&self, _session: &Session) {}
     /// The snapshot (or a mutation) found an open shadow root or an iframe document to watch.
     fn watch_root(&self, _session: &Session, _root: &Node) {}
+    /// `flush()` or `stop()`: emit what was observed and is still waiting (changes held for
+    /// a storm window, buffered pointer moves), so nothing seen before the call is lost.
+    fn flush(&self, _session: &Session) {}
 }
 
 pub struct Session {
@@ -172,6 +175,13 @@ impl Session {
         let parts: Vec<Rc<dyn Part>> = self.parts.borrow().clone();
         for part in &parts {
             f(part.as_ref());
+        }
+    }
+
+    /// Emits what the parts observed and still hold (see [`Part::flush`]).
+    pub fn flush_parts(&self) {
+        if self.started() {
+            self.each_part(|p| p.flush(self));
         }
     }
 

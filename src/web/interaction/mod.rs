@@ -152,6 +152,10 @@ impl Part for Interactions {
         drop(stale);
     }
 
+    fn flush(&self, session: &Session) {
+        self.hub.flush_moves(session);
+    }
+
     fn after_snapshot(&self, session: &Session) {
         // The selection the page starts with, once, as rrweb does. Not after every checkout:
         // with `checkoutEveryNth: 1` that event would itself trigger the next checkout.

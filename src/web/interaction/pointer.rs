@@ -22,8 +22,8 @@ pub const MOVE_EVENTS: [(&str, u64); 3] = [
 ];
 
 /// Moves sampled every `sampling.mousemove` ms, sent in batches every `mousemoveCallback` ms.
-/// Positions still buffered when recording stops are dropped, as rrweb does: after the page's
-/// `stop()` no event may arrive.
+/// Positions still buffered when recording stops are sent by `stop()` itself (rrweb drops
+/// them); no event arrives after `stop()` returns.
 pub struct Moves {
     sampler: RefCell<Sampler>,
     buffer: RefCell<MoveBuffer>,
