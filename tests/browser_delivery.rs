@@ -365,10 +365,41 @@ async fn the_queue_budget_drops_oldest_data_never_silently() {
             > 0
     );
     let stored: f64 = js("return Object.keys(localStorage).filter(k => k.includes(':b:')).map(k => localStorage.getItem(k).length).reduce((a, b) => a + b, 0)").as_f64().unwrap();
+    // The budget stretches to twice the newest full snapshot (never dropped for its size).
+    let snapshot = recorded.iter().rev().find(|e| e["type"] == 2).unwrap();
+    let budget = 20_000.max(2 * (snapshot.to_string().len() + 1)) + 4_000;
     assert!(
-        stored <= 20_000.0 + 4_000.0,
-        "storage stays within the budget: {stored}"
+        stored <= budget as f64,
+        "storage stays within the budget ({budget}): {stored}"
     );
+    JsFuture::from(recorder.stop()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_snapshot_larger_than_the_queue_budget_is_sent_not_dropped_in_a_loop() {
+    clear_storage();
+    install_mock();
+    fixture(&"<p>a paragraph of page text, repeated to make a large snapshot</p>".repeat(400));
+    let errors = js_sys::Array::new();
+    let on_error = js_sys::Function::new_with_args("e", "this.push(e.kind)").bind0(&errors);
+    let (mut recorder, events) = start(
+        "/ingest-big",
+        &[
+            ("maxQueueBytes", JsValue::from(10_000)),
+            ("maxBatchBytes", JsValue::from(4_000)),
+            ("onError", on_error.into()),
+        ],
+    );
+    sleep(300).await;
+    flush(&recorder).await;
+    let recorded = recorded(&events);
+    let snapshots = recorded.iter().filter(|e| e["type"] == 2).count();
+    assert_eq!(
+        snapshots, 1,
+        "one full snapshot, not a drop-and-retake loop"
+    );
+    assert_eq!(errors.length(), 0, "nothing dropped");
+    assert_all_delivered(&events);
     JsFuture::from(recorder.stop()).await.unwrap();
 }
 

@@ -159,7 +159,19 @@ impl Queue {
     /// then any batches that would no longer replay (incremental data whose snapshot is gone),
     /// up to the next batch that starts with a snapshot. Returns what was dropped, with the
     /// dropped batches so the caller can remove them from storage.
+    ///
+    /// The budget stretches to twice the newest full snapshot: dropping a snapshot for being
+    /// larger than the budget would ask for a new one, as large, dropped in turn, forever (a
+    /// 50,000-node page has a 4 MB snapshot; the default budget is 4 MiB).
     pub fn enforce_limit(&mut self, max_bytes: usize) -> (Dropped, Vec<Pending>) {
+        let newest_snapshot = self
+            .items
+            .iter()
+            .rev()
+            .flat_map(|p| p.batch.events.iter().rev())
+            .find(|e| e.starts_with(r#"{"type":2,"#))
+            .map_or(0, |e| e.len() + 1);
+        let max_bytes = max_bytes.max(newest_snapshot.saturating_mul(2));
         let mut dropped = Dropped::default();
         let mut removed = Vec::new();
         let first = usize::from(self.head_in_flight);
@@ -230,6 +242,29 @@ mod tests {
         assert_eq!(q.bytes(), q.iter().map(Pending::bytes).sum::<usize>());
         assert_eq!(q.pop_head().unwrap().batch.events.len(), 2);
         assert_eq!(q.len(), 2);
+    }
+
+    #[test]
+    fn a_snapshot_larger_than_the_budget_is_kept() {
+        let big = format!(
+            r#"{{"type":2,"data":{{"x":"{}"}},"timestamp":1}}"#,
+            "a".repeat(100)
+        );
+        let mut q = Queue::default();
+        q.push(pending(0, &[META]));
+        q.push(pending(1, &[&big]));
+        let (dropped, removed) = q.enforce_limit(50);
+        assert_eq!(
+            (dropped.batches, removed.len()),
+            (0, 0),
+            "the snapshot stays"
+        );
+        // Incremental data after it: kept up to twice the snapshot, then the oldest goes.
+        q.push(pending(2, &[&"x".repeat(60)]));
+        assert_eq!(q.enforce_limit(50).0.batches, 0);
+        q.push(pending(3, &[&"x".repeat(60)]));
+        let (dropped, _) = q.enforce_limit(50);
+        assert!(dropped.batches > 0, "over twice the snapshot: dropped");
     }
 
     #[test]
