@@ -160,8 +160,8 @@ mod tests {
                 r#""texts":[{"id":7,"value":"new text"}],"#,
                 r#""attributes":[{"id":5,"attributes":{"class":"a b","hidden":null}}],"#,
                 r#""removes":[{"parentId":4,"id":9},{"parentId":12,"id":13,"isShadow":true}],"#,
-                r#""adds":[{"parentId":4,"nextId":null,"node":{"id":20,"type":2,"tagName":"li","attributes":{"class":"new"},"childNodes":[]}},"#,
-                r#"{"parentId":20,"nextId":22,"node":{"id":21,"type":3,"textContent":"hi"}}]},"#,
+                r#""adds":[{"parentId":4,"nextId":null,"node":{"type":2,"tagName":"li","attributes":{"class":"new"},"childNodes":[],"id":20}},"#,
+                r#"{"parentId":20,"nextId":22,"node":{"type":3,"textContent":"hi","id":21}}]},"#,
                 r#""timestamp":1000}"#
             )
         );
