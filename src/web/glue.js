@@ -157,10 +157,38 @@ export function group_records(records, acc) {
   return acc;
 }
 export function record_count(acc) { return acc ? acc.count : 0; }
-export function attribute_list(acc) {
-  const out = [];
-  for (const [el, names] of acc.attrs) { const flat = []; for (const [n, o] of names) flat.push(n, o); out.push(el, flat); }
-  return out;
+// NUL separates the fields below; a NUL (or the escape character 1) in a string is escaped.
+const NUL_OR_ESCAPE = /[\0\x01]/;
+const escapeField = (v) => (NUL_OR_ESCAPE.test(v) ? v.replace(/[\0\x01]/g, (c) => (c === '\0' ? '\x010' : '\x011')) : v);
+const getAttribute = E.getAttribute, ownerDocument = get(N, 'ownerDocument');
+const utf8 = new TextEncoder();
+// The attribute changes of a batch that the replay needs, in one string: for every element
+// the replay has from before the batch (an id below `fresh`), still in the page and not
+// blocked, as UTF-8 text: "id\0flags\0tagName\0count\0" then "name\0" + ("=" + value | "-" removed) + "\0"
+// per attribute whose value differs from before the batch. flags: 1 = not in `top` document,
+// 2 = was a password field. `elements` holds the listed elements, in the same order.
+export function attribute_changes(acc, ids, fresh, blocked, top) {
+  const elements = [];
+  let text = '';
+  for (const [el, names] of acc.attrs) {
+    const id = ids.get(el);
+    if (id === undefined || id >= fresh || !isConnected.call(el) || blocked.has(el)) continue;
+    let count = 0, fields = '', flags = ownerDocument.call(el) === top ? 0 : 1;
+    for (const [name, old] of names) {
+      if (name === 'type' && old === 'password') flags |= 2;
+      const now = getAttribute.call(el, name);
+      // Changed and changed back within the batch: nothing to replay.
+      if (now === old) continue;
+      count++;
+      fields += escapeField(name) + '\0' + (now === null ? '-' : '=' + escapeField(now)) + '\0';
+    }
+    if (count === 0 && !(flags & 2)) continue;
+    elements.push(el);
+    text += id + '\0' + flags + '\0' + escapeField(tagName.call(el)) + '\0' + count + '\0' + fields;
+  }
+  // As UTF-8 bytes: a long string crosses into wasm through a JS loop per character, which
+  // for a call made once per batch never gets optimised; the encoder is native.
+  return { elements, bytes: utf8.encode(text) };
 }
 
 // ---- Event reads for the interaction listeners (interaction/)
@@ -202,4 +230,38 @@ export function when_resolved(promise, hook, sheet, text) {
   try {
     promise.then(() => { try { hook(sheet, text); } catch (_) {} }, () => {});
   } catch (_) {}
+}
+
+// ---- Privacy scope lookups (privacy.rs)
+const closest = E.closest, getRootNode = N.getRootNode, contains = N.contains;
+const near = (el, selector) => { try { return closest.call(el, selector); } catch (_) { return null; } };
+// The privacy rules around an element found outside the walk, from its nearest marked
+// ancestors, crossing shadow roots (to the host) and iframe documents (to the iframe), in one
+// crossing: bit 1 blocked, 2 ignored, 4 text masked, 8 text unmasked.
+export function privacy_scope(el, block, ignore, mask, unmask) {
+  let bits = 0, textDecided = false;
+  for (let cur = el, depth = 0; cur && depth < 256; depth++) {
+    if (!(bits & 1) && near(cur, block)) bits |= 1;
+    if (!(bits & 2) && near(cur, ignore)) bits |= 2;
+    if (!textDecided) {
+      const m = near(cur, mask), u = near(cur, unmask);
+      // The nearer of a mask and an unmask marker wins.
+      if (m && u && m !== u && contains.call(m, u)) bits |= 8;
+      else if (m) bits |= 4;
+      else if (u) bits |= 8;
+      textDecided = (bits & 12) !== 0;
+    }
+    const root = getRootNode.call(cur), type = nodeType.call(root);
+    if (type === 11) {
+      let h = null;
+      try { h = host.call(root); } catch (_) {}
+      if (h) { cur = h; continue; }
+      break;
+    }
+    if (type !== 9) break;
+    let frame = null;
+    try { const w = root.defaultView; frame = w && w.frameElement; } catch (_) {}
+    cur = frame;
+  }
+  return bits;
 }

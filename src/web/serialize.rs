@@ -11,7 +11,7 @@ use crate::snapshot::{
     ignore_attribute, normalize_tag_name, transform_attribute, AttrValue, ElementFlags, NodeMeta,
     SCRIPT_PLACEHOLDER,
 };
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     Document, DocumentType, Element, HtmlIFrameElement, HtmlInputElement, HtmlLinkElement,
     HtmlMediaElement, HtmlOptionElement, HtmlSelectElement, HtmlStyleElement, HtmlTextAreaElement,
@@ -120,6 +120,54 @@ pub struct ChildPlan {
     pub context: ParentContext,
 }
 
+/// The element an attribute belongs to, fetched (and its privacy scope worked out) only when
+/// a rule needs it: most attribute changes (a class, a style) need neither, and each is a
+/// crossing into JS.
+pub struct Subject<'a> {
+    known: Option<&'a Element>,
+    fetch: &'a dyn Fn() -> Element,
+    fetched: std::cell::OnceCell<Element>,
+    scope: std::cell::Cell<Option<Scope>>,
+}
+
+impl<'a> Subject<'a> {
+    /// An element at hand, its scope known (the snapshot walk).
+    pub fn known(el: &'a Element, scope: Scope) -> Self {
+        Subject {
+            known: Some(el),
+            fetch: &|| JsValue::UNDEFINED.unchecked_into(),
+            fetched: std::cell::OnceCell::new(),
+            scope: std::cell::Cell::new(Some(scope)),
+        }
+    }
+
+    /// An element got by `fetch` when first needed.
+    pub fn deferred(fetch: &'a dyn Fn() -> Element) -> Self {
+        Subject {
+            known: None,
+            fetch,
+            fetched: std::cell::OnceCell::new(),
+            scope: std::cell::Cell::new(None),
+        }
+    }
+
+    pub fn element(&self) -> &Element {
+        match self.known {
+            Some(el) => el,
+            None => self.fetched.get_or_init(self.fetch),
+        }
+    }
+
+    pub fn scope(&self, privacy: &PrivacyGuard) -> Scope {
+        if let Some(scope) = self.scope.get() {
+            return scope;
+        }
+        let scope = privacy.scope_of(self.element());
+        self.scope.set(Some(scope));
+        scope
+    }
+}
+
 /// Describes nodes of one document.
 pub struct Serializer {
     pub options: SerializeOptions,
@@ -221,10 +269,11 @@ impl Serializer {
         if scope.blocked {
             return self.placeholder(el, tag, &raw, flags, parent);
         }
+        let subject = Subject::known(el, scope);
         let mut attributes: Vec<(String, AttrValue)> = raw
             .into_iter()
             .filter_map(|(name, value)| {
-                let value = self.attribute(el, &tag, &name, Some(value), scope)?;
+                let value = self.attribute(&subject, &tag, &name, Some(value))?;
                 Some((name, value))
             })
             .collect();
@@ -385,14 +434,14 @@ impl Serializer {
 
     /// How one attribute is recorded, for the snapshot and for attribute mutations alike.
     /// `None` drops it. Text attributes go through the privacy engine; form values are
-    /// recorded from the control's state instead (see `push_value`).
+    /// recorded from the control's state instead (see `push_value`). The element and its
+    /// privacy scope are only looked at by the rules that need them.
     pub fn attribute(
         &self,
-        el: &Element,
+        el: &Subject,
         tag: &str,
         name: &str,
         value: Option<String>,
-        scope: Scope,
     ) -> Option<AttrValue> {
         if ignore_attribute(tag, name) {
             return None;
@@ -409,7 +458,7 @@ impl Serializer {
         let value = value?;
         if tag == "option" && lower == "value" {
             // An option's value is a value the select can have: masked with the select's.
-            if let Some(select) = el.closest("select").ok().flatten() {
+            if let Some(select) = el.element().closest("select").ok().flatten() {
                 let privacy = &self.options.privacy;
                 let masked =
                     privacy.input_value(privacy.scope_of(&select), &select, "select", &value);
@@ -417,7 +466,9 @@ impl Serializer {
             }
         }
         if Privacy::is_text_attribute(&lower) {
-            return Some(AttrValue::Str(self.options.privacy.text(scope, &value, el)));
+            let privacy = &self.options.privacy;
+            let text = privacy.text(el.scope(privacy), &value, el.element());
+            return Some(AttrValue::Str(text));
         }
         let value = transform_attribute(tag, &lower, &value, &self.base_url).unwrap_or(value);
         Some(AttrValue::Str(value))
