@@ -432,7 +432,13 @@ impl Batch {
             let value = serializer.text(node, context);
             out.text(id, &value);
         }
-        self.write_attributes(mirror, first_new_id, &options.privacy, &mut serializers, &mut out);
+        self.write_attributes(
+            mirror,
+            first_new_id,
+            &options.privacy,
+            &mut serializers,
+            &mut out,
+        );
         for serializer in serializers.all.drain(..) {
             found.shadow_roots.extend(serializer.1.found.shadow_roots);
             found.frames.extend(serializer.1.found.frames);
@@ -468,9 +474,11 @@ impl Batch {
         while let (Some(id), Some(flags), Some(raw_tag), Some(count)) =
             (fields.next(), fields.next(), fields.next(), fields.next())
         {
-            let (Ok(id), Ok(flags), Ok(count)) =
-                (id.parse::<u32>(), flags.parse::<u32>(), count.parse::<usize>())
-            else {
+            let (Ok(id), Ok(flags), Ok(count)) = (
+                id.parse::<u32>(),
+                flags.parse::<u32>(),
+                count.parse::<usize>(),
+            ) else {
                 return;
             };
             let i = index;
