@@ -90,6 +90,10 @@ export function tag_and_attributes(e) {
   }
   return out;
 }
+// The node <-> id mirror's reads and writes (mirror.rs): a number crosses as a plain wasm
+// value here, where a `JsValue` would take a second crossing to convert.
+export function mirror_get(ids, n) { const id = ids.get(n); return id === undefined ? -1 : id; }
+export function mirror_set(ids, n, id) { ids.set(n, id); }
 export function as_shadow_root(n) {
   if (nodeType.call(n) !== 11) return null;
   try { return host.call(n) ? n : null; } catch (_) { return null; }

@@ -639,6 +639,9 @@ struct Serializers<'a> {
     all: Vec<(Document, Serializer)>,
     /// Where the top document's serializer is in `all`, once made.
     top_index: Option<usize>,
+    /// The context of the children of the last parent added to, by its replay id (and
+    /// whether they are shadow children).
+    last_context: Option<((u32, bool), ParentContext)>,
 }
 
 impl<'a> Serializers<'a> {
@@ -648,6 +651,7 @@ impl<'a> Serializers<'a> {
             top: top.clone(),
             all: Vec::new(),
             top_index: None,
+            last_context: None,
         }
     }
 
@@ -699,11 +703,21 @@ impl<'a> Serializers<'a> {
         let Some(parent) = dom::parent_node(root) else {
             return;
         };
-        let Some((parent_id, _)) = replay_parent(&parent, mirror) else {
+        let Some(key) = replay_parent(&parent, mirror) else {
             return;
         };
+        let parent_id = key.0;
         let next_id = next_recorded_sibling(root, mirror, added).and_then(|n| mirror.id_of(&n));
-        let context = ParentContext::of(&parent, &self.options.privacy);
+        // Roots added under one parent (a list growing by many items) share its context: the
+        // privacy lookup behind it walks the ancestors.
+        let context = match self.last_context {
+            Some((k, context)) if k == key => context,
+            _ => {
+                let context = ParentContext::of(&parent, &self.options.privacy);
+                self.last_context = Some((key, context));
+                context
+            }
+        };
         let serializer = self.for_node(root, mirror);
 
         struct Frame {

@@ -446,8 +446,13 @@ impl Serializer {
         if ignore_attribute(tag, name) {
             return None;
         }
-        let lower = name.to_ascii_lowercase();
-        match (tag, lower.as_str()) {
+        // Attribute names of HTML elements are lower case already: no copy then.
+        let lower = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(name)
+        };
+        match (tag, lower.as_ref()) {
             ("input" | "textarea" | "select", "value") => return None,
             ("input", "checked") | ("option", "selected") => return None,
             // The frame's document is recorded (and masked) as nodes; `srcdoc` would carry the
