@@ -24,6 +24,7 @@ extern "C" {
     pub fn namespace_uri(element: &Element) -> Option<String>;
     pub fn scroll_left(element: &Element) -> f64;
     pub fn scroll_top(element: &Element) -> f64;
+    pub fn is_scrolled(element: &Element) -> bool;
     pub fn parent_node(node: &Node) -> Option<Node>;
     pub fn last_child(node: &Node) -> Option<Node>;
     pub fn previous_sibling(node: &Node) -> Option<Node>;

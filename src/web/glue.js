@@ -25,6 +25,8 @@ export function shadow_root(e) { return shadowRoot.call(e); }
 export function namespace_uri(e) { return namespaceURI.call(e); }
 export function scroll_left(e) { return scrollLeft.call(e); }
 export function scroll_top(e) { return scrollTop.call(e); }
+// Whether either scroll offset is not zero: most elements are not scrolled, and this asks once.
+export function is_scrolled(e) { return scrollLeft.call(e) !== 0 || scrollTop.call(e) !== 0; }
 export function parent_node(n) { return parentNode.call(n); }
 export function last_child(n) { return lastChild.call(n); }
 export function previous_sibling(n) { return previousSibling.call(n); }
@@ -76,11 +78,12 @@ export function collect(root, ids, base) {
   return { nodes, parent: Int32Array.from(parent), end: Int32Array.from(end), flags: Uint8Array.from(flags) };
 }
 
-// An element's tag name and attributes in one crossing: "TAG\0name\0value\0name\0value".
-// NUL cannot be told apart from the separator, so an element with one gets null (the slow
-// path then reads it attribute by attribute).
+// An element's tag name and attributes in one crossing: "S TAG\0name\0value\0name\0value",
+// S being "1" when the element hosts an open shadow root, else "0" (one crossing fewer per
+// element). NUL cannot be told apart from the separator, so an element with one gets null
+// (the slow path then reads it attribute by attribute).
 export function tag_and_attributes(e) {
-  let out = tagName.call(e);
+  let out = (shadowRoot.call(e) ? '1' : '0') + tagName.call(e);
   if (!hasAttributes.call(e)) return out;
   const map = attributes.call(e), n = mapLength.call(map);
   for (let i = 0; i < n; i++) {
@@ -188,7 +191,9 @@ export function attribute_changes(acc, ids, fresh, blocked, top) {
     }
     if (count === 0 && !(flags & 2)) continue;
     elements.push(el);
-    text += id + '\0' + flags + '\0' + escapeField(tagName.call(el)) + '\0' + count + '\0' + fields;
+    // Tag names never hold NUL (neither the parser nor createElement makes one), and one
+    // with the escape character is no valid name: recorded as div either way.
+    text += id + '\0' + flags + '\0' + tagName.call(el) + '\0' + count + '\0' + fields;
   }
   // As UTF-8 bytes: a long string crosses into wasm through a JS loop per character, which
   // for a call made once per batch never gets optimised; the encoder is native.

@@ -256,7 +256,7 @@ impl Serializer {
     }
 
     fn element(&mut self, el: &Element, parent: ParentContext) -> Described {
-        let (raw_tag, raw) = read_element(el);
+        let (raw_tag, raw, has_shadow) = read_element(el);
         let tag = normalize_tag_name(&raw_tag, raw_tag == "FORM");
         let is_svg = raw_tag == "svg"
             || (parent.in_svg && dom::namespace_uri(el).as_deref() == Some(SVG_NAMESPACE));
@@ -351,7 +351,7 @@ impl Serializer {
             _ => {}
         }
 
-        if self.read_scroll && may_scroll(&tag, is_svg) {
+        if self.read_scroll && may_scroll(&tag, is_svg) && dom::is_scrolled(el) {
             let left = dom::scroll_left(el).round() as i64;
             if left != 0 {
                 attributes.push(("rr_scrollLeft".into(), AttrValue::Int(left)));
@@ -362,7 +362,10 @@ impl Serializer {
             }
         }
 
-        let shadow = dom::shadow_root(el);
+        let shadow = match has_shadow {
+            Some(false) => None,
+            _ => dom::shadow_root(el),
+        };
         if let Some(root) = &shadow {
             self.found.shadow_roots.push(root.clone());
         }
@@ -569,18 +572,20 @@ pub fn may_scroll(tag: &str, is_svg: bool) -> bool {
     )
 }
 
-/// An element's tag name and every attribute, as the page has them, read in one crossing.
-fn read_element(el: &Element) -> (String, Vec<(String, String)>) {
+/// An element's tag name and every attribute, as the page has them, read in one crossing, and
+/// whether it hosts a shadow root (`None`: not known).
+fn read_element(el: &Element) -> (String, Vec<(String, String)>, Option<bool>) {
     let Some(packed) = dom::tag_and_attributes(el) else {
-        return (dom::tag_name(el), read_attributes(el));
+        return (dom::tag_name(el), read_attributes(el), None);
     };
-    let mut parts = packed.split('\0');
+    let has_shadow = packed.starts_with('1');
+    let mut parts = packed.get(1..).unwrap_or_default().split('\0');
     let tag = parts.next().unwrap_or_default().to_string();
     let mut attributes = Vec::new();
     while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
         attributes.push((name.to_string(), value.to_string()));
     }
-    (tag, attributes)
+    (tag, attributes, Some(has_shadow))
 }
 
 /// Every attribute of an element, as the page has it (one crossing per attribute).
