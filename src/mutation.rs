@@ -33,7 +33,7 @@ impl MutationWriter {
     }
 
     /// Changed attributes of one element; `None` means the attribute was removed.
-    pub fn attributes(&mut self, id: u32, changed: &[(String, Option<AttrValue>)]) {
+    pub fn attributes<N: AsRef<str>>(&mut self, id: u32, changed: &[(N, Option<AttrValue>)]) {
         if changed.is_empty() {
             return;
         }
@@ -43,7 +43,7 @@ impl MutationWriter {
             .key("attributes")
             .begin_object();
         for (name, value) in changed {
-            self.attributes.key(name);
+            self.attributes.key(name.as_ref());
             match value {
                 None => self.attributes.null(),
                 Some(AttrValue::Str(s)) => self.attributes.string(s),
@@ -111,7 +111,7 @@ mod tests {
     fn empty_batches_are_not_emitted() {
         assert_eq!(MutationWriter::new().finish(1), None);
         let mut w = MutationWriter::new();
-        w.attributes(3, &[]);
+        w.attributes::<String>(3, &[]);
         assert_eq!(w.finish(1), None);
     }
 

@@ -155,10 +155,15 @@ export function group_records(records, acc) {
     } else if (r.type === 'characterData') {
       if (!acc.textSet.has(t)) { acc.textSet.add(t); acc.texts.push(t); }
     } else if (r.type === 'attributes') {
+      // [name, value before, ...]: an element rarely has more than a few names changed, so
+      // a flat list is cheaper than a map per element.
       let names = acc.attrs.get(t);
-      if (!names) acc.attrs.set(t, names = new Map());
+      if (!names) acc.attrs.set(t, names = []);
+      const name = r.attributeName;
+      let seen = false;
+      for (let i = 0; i < names.length; i += 2) if (names[i] === name) { seen = true; break; }
       // The first record of a name holds its value before the batch.
-      if (!names.has(r.attributeName)) names.set(r.attributeName, r.oldValue);
+      if (!seen) names.push(name, r.oldValue);
     }
   }
   return acc;
@@ -181,7 +186,8 @@ export function attribute_changes(acc, ids, fresh, blocked, top) {
     const id = ids.get(el);
     if (id === undefined || id >= fresh || !isConnected.call(el) || blocked.has(el)) continue;
     let count = 0, fields = '', flags = ownerDocument.call(el) === top ? 0 : 1;
-    for (const [name, old] of names) {
+    for (let i = 0; i < names.length; i += 2) {
+      const name = names[i], old = names[i + 1];
       if (name === 'type' && old === 'password') flags |= 2;
       const now = getAttribute.call(el, name);
       // Changed and changed back within the batch: nothing to replay.

@@ -470,7 +470,9 @@ impl Batch {
         let text = String::from_utf8(bytes).unwrap_or_default();
         let mut fields = text.split('\0').map(unescape_field);
         let mut index = 0;
-        let mut changed: Vec<(String, Option<AttrValue>)> = Vec::new();
+        let mut changed: Vec<(std::borrow::Cow<str>, Option<AttrValue>)> = Vec::new();
+        // Most changed elements share a tag name (a class set on every row): normalised once.
+        let mut last_tag = (String::new(), String::new());
         while let (Some(id), Some(flags), Some(raw_tag), Some(count)) =
             (fields.next(), fields.next(), fields.next(), fields.next())
         {
@@ -488,7 +490,10 @@ impl Batch {
             if flags & CHANGE_WAS_PASSWORD != 0 {
                 privacy.remember_password(subject.element());
             }
-            let tag = normalize_tag_name(&raw_tag, false);
+            if last_tag.0 != raw_tag {
+                last_tag = (raw_tag.to_string(), normalize_tag_name(&raw_tag, false));
+            }
+            let tag = &last_tag.1;
             let serializer = if flags & CHANGE_OTHER_DOCUMENT != 0 {
                 serializers.for_node(subject.element(), mirror)
             } else {
@@ -500,8 +505,8 @@ impl Batch {
                     return;
                 };
                 let value = value.strip_prefix('=').map(str::to_string);
-                if let Some(v) = attribute_change(serializer, &subject, &tag, &name, value) {
-                    changed.push((name.into_owned(), v));
+                if let Some(v) = attribute_change(serializer, &subject, tag, &name, value) {
+                    changed.push((name, v));
                 }
             }
             out.attributes(id, &changed);
