@@ -146,7 +146,7 @@ mod tests {
         );
         adds.end_add();
         w.text(7, "new text");
-        w.attributes(
+        w.attributes::<String>(
             5,
             &[
                 ("class".into(), Some(AttrValue::Str("a b".into()))),
