@@ -97,6 +97,16 @@ export function tag_and_attributes(e) {
 // value here, where a `JsValue` would take a second crossing to convert.
 export function mirror_get(ids, n) { const id = ids.get(n); return id === undefined ? -1 : id; }
 export function mirror_set(ids, n, id) { ids.set(n, id); }
+// What describing a node reads first, in one crossing: "E" + `tag_and_attributes` for an
+// element ("e" when that has to be read the slow way), "T" / "C" + the value of a text or
+// comment node, "O" for any other node.
+export function read_node(n) {
+  const type = nodeType.call(n);
+  if (type === 1) { const packed = tag_and_attributes(n); return packed === null ? 'e' : 'E' + packed; }
+  if (type === 3) return 'T' + nodeValue.call(n);
+  if (type === 8) return 'C' + nodeValue.call(n);
+  return 'O';
+}
 export function as_shadow_root(n) {
   if (nodeType.call(n) !== 11) return null;
   try { return host.call(n) ? n : null; } catch (_) { return null; }

@@ -215,8 +215,34 @@ impl Serializer {
         parent: ParentContext,
         id: u32,
     ) -> Option<(NodeMeta, Described)> {
+        let mut read = dom::read_node(node);
+        let kind = read.bytes().next();
+        read.replace_range(..kind.map_or(0, |_| 1), "");
+        let described = match kind {
+            Some(b'E') => {
+                let read = parse_element(&read);
+                self.element(node.unchecked_ref(), parent, read)
+            }
+            Some(b'T') => Described::Text(self.text_of(node, parent, Some(read))),
+            Some(b'C') => Described::Comment(read),
+            _ => self.describe_other(node, parent)?,
+        };
+        let meta = NodeMeta {
+            id,
+            root_id: self.root_id,
+            is_shadow: parent.in_shadow,
+        };
+        Some((meta, described))
+    }
+
+    /// Describes a node from reads made one by one.
+    fn describe_other(&mut self, node: &Node, parent: ParentContext) -> Option<Described> {
         let described = match dom::node_type(node) {
-            Node::ELEMENT_NODE => self.element(node.unchecked_ref(), parent),
+            Node::ELEMENT_NODE => {
+                let el: &Element = node.unchecked_ref();
+                let read = (dom::tag_name(el), read_attributes(el), None);
+                self.element(el, parent, read)
+            }
             Node::TEXT_NODE => Described::Text(self.text(node, parent)),
             Node::COMMENT_NODE => Described::Comment(dom::node_value(node).unwrap_or_default()),
             Node::CDATA_SECTION_NODE => Described::Cdata,
@@ -231,32 +257,29 @@ impl Serializer {
             // Processing instructions and the like have no rrweb representation.
             _ => return None,
         };
-        let meta = NodeMeta {
-            id,
-            root_id: self.root_id,
-            is_shadow: parent.in_shadow,
-        };
-        Some((meta, described))
+        Some(described)
     }
 
     /// A text node's recorded value for its parent's role and privacy scope.
     pub fn text(&self, node: &Node, parent: ParentContext) -> String {
+        self.text_of(node, parent, None)
+    }
+
+    /// As `text`, with the node's value when it was read already.
+    fn text_of(&self, node: &Node, parent: ParentContext, value: Option<String>) -> String {
+        let value = || value.unwrap_or_else(|| dom::node_value(node).unwrap_or_default());
         match parent.text_role {
             TextRole::Script => SCRIPT_PLACEHOLDER.to_string(),
             TextRole::CapturedStyle => String::new(),
-            TextRole::Style => crate::url::resolve_css_urls(
-                &self.base_url,
-                &dom::node_value(node).unwrap_or_default(),
-            ),
-            TextRole::Plain => {
-                let text = dom::node_value(node).unwrap_or_default();
-                self.options.privacy.text(parent.scope, &text, node)
-            }
+            TextRole::Style => crate::url::resolve_css_urls(&self.base_url, &value()),
+            TextRole::Plain => self.options.privacy.text(parent.scope, &value(), node),
         }
     }
 
-    fn element(&mut self, el: &Element, parent: ParentContext) -> Described {
-        let (raw_tag, raw, has_shadow) = read_element(el);
+    /// `read`: the tag name, the attributes and whether it hosts a shadow root (`None`: not
+    /// known), as the page has them.
+    fn element(&mut self, el: &Element, parent: ParentContext, read: ElementRead) -> Described {
+        let (raw_tag, raw, has_shadow) = read;
         let tag = normalize_tag_name(&raw_tag, raw_tag == "FORM");
         let is_svg = raw_tag == "svg"
             || (parent.in_svg && dom::namespace_uri(el).as_deref() == Some(SVG_NAMESPACE));
@@ -572,12 +595,11 @@ pub fn may_scroll(tag: &str, is_svg: bool) -> bool {
     )
 }
 
-/// An element's tag name and every attribute, as the page has them, read in one crossing, and
-/// whether it hosts a shadow root (`None`: not known).
-fn read_element(el: &Element) -> (String, Vec<(String, String)>, Option<bool>) {
-    let Some(packed) = dom::tag_and_attributes(el) else {
-        return (dom::tag_name(el), read_attributes(el), None);
-    };
+/// An element's tag name, attributes and whether it hosts a shadow root (`None`: not known).
+type ElementRead = (String, Vec<(String, String)>, Option<bool>);
+
+/// Parses `tag_and_attributes`' answer.
+fn parse_element(packed: &str) -> ElementRead {
     let has_shadow = packed.starts_with('1');
     let mut parts = packed.get(1..).unwrap_or_default().split('\0');
     let tag = parts.next().unwrap_or_default().to_string();
