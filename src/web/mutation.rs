@@ -697,7 +697,7 @@ impl<'a> Serializers<'a> {
     }
 
     /// Writes `root` and everything under it as flat add entries: each node after its parent,
-    /// children from last to first so each `nextId` is already known.
+    /// children from last to first so each `nextId` is already known, a level at a time.
     fn add_subtree(
         &mut self,
         root: &Node,
@@ -731,16 +731,18 @@ impl<'a> Serializers<'a> {
             next_id: Option<u32>,
             context: ParentContext,
         }
-        let mut stack = vec![Frame {
+        // Level by level, as rrweb orders adds: a node's children follow each other, which
+        // keeps alike entries together (they compress better than a subtree at a time).
+        let mut queue = std::collections::VecDeque::from([Frame {
             parent_id,
             cursor: Some(root.clone()),
             next_id,
             context,
-        }];
+        }]);
         let mut first = true;
-        while let Some(frame) = stack.last_mut() {
+        while let Some(frame) = queue.front_mut() {
             let Some(node) = frame.cursor.take() else {
-                stack.pop();
+                queue.pop_front();
                 continue;
             };
             // The root's own siblings are not part of this subtree.
@@ -770,24 +772,24 @@ impl<'a> Serializers<'a> {
                     if tag == "iframe" {
                         serializer.note_frame(node.unchecked_ref(), meta.id);
                     }
+                    if children.record {
+                        queue.push_back(Frame {
+                            parent_id: meta.id,
+                            cursor: dom::last_child(&node),
+                            next_id: None,
+                            context: children.context,
+                        });
+                    }
                     if let Some(shadow) = &children.shadow {
                         let context = ParentContext {
                             in_shadow: true,
                             ..children.context
                         };
-                        stack.push(Frame {
+                        queue.push_back(Frame {
                             parent_id: meta.id,
                             cursor: dom::last_child(shadow),
                             next_id: None,
                             context,
-                        });
-                    }
-                    if children.record {
-                        stack.push(Frame {
-                            parent_id: meta.id,
-                            cursor: dom::last_child(&node),
-                            next_id: None,
-                            context: children.context,
                         });
                     }
                 }
