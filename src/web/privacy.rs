@@ -215,6 +215,16 @@ impl PrivacyGuard {
         }
     }
 
+    /// As `text`, taking the text: recorded as it is (most text), it is not copied.
+    pub fn text_owned(&self, scope: Scope, text: String, node: &Node) -> String {
+        let recorded = match self.engine.text(scope, &text) {
+            TextDecision::Record(std::borrow::Cow::Borrowed(_)) => None,
+            TextDecision::Record(std::borrow::Cow::Owned(masked)) => Some(masked),
+            TextDecision::Mask => Some(self.text(scope, &text, node)),
+        };
+        recorded.unwrap_or(text)
+    }
+
     /// A form control's value as it may be recorded (masked unless the rules allow it).
     pub fn input_value(&self, scope: Scope, el: &Element, tag: &str, value: &str) -> String {
         if self.masks_input(scope, el, tag) {

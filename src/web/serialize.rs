@@ -272,7 +272,7 @@ impl Serializer {
             TextRole::Script => SCRIPT_PLACEHOLDER.to_string(),
             TextRole::CapturedStyle => String::new(),
             TextRole::Style => crate::url::resolve_css_urls(&self.base_url, &value()),
-            TextRole::Plain => self.options.privacy.text(parent.scope, &value(), node),
+            TextRole::Plain => self.options.privacy.text_owned(parent.scope, value(), node),
         }
     }
 
@@ -498,7 +498,7 @@ impl Serializer {
         }
         if Privacy::is_text_attribute(&lower) {
             let privacy = &self.options.privacy;
-            let text = privacy.text(el.scope(privacy), &value, el.element());
+            let text = privacy.text_owned(el.scope(privacy), value, el.element());
             return Some(AttrValue::Str(text));
         }
         let value = transform_attribute(tag, &lower, &value, &self.base_url).unwrap_or(value);
