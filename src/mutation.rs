@@ -33,7 +33,7 @@ impl MutationWriter {
     }
 
     /// Changed attributes of one element; `None` means the attribute was removed.
-    pub fn attributes(&mut self, id: u32, changed: &[(String, Option<AttrValue>)]) {
+    pub fn attributes<N: AsRef<str>>(&mut self, id: u32, changed: &[(N, Option<AttrValue>)]) {
         if changed.is_empty() {
             return;
         }
@@ -43,7 +43,7 @@ impl MutationWriter {
             .key("attributes")
             .begin_object();
         for (name, value) in changed {
-            self.attributes.key(name);
+            self.attributes.key(name.as_ref());
             match value {
                 None => self.attributes.null(),
                 Some(AttrValue::Str(s)) => self.attributes.string(s),
@@ -111,7 +111,7 @@ mod tests {
     fn empty_batches_are_not_emitted() {
         assert_eq!(MutationWriter::new().finish(1), None);
         let mut w = MutationWriter::new();
-        w.attributes(3, &[]);
+        w.attributes::<String>(3, &[]);
         assert_eq!(w.finish(1), None);
     }
 
@@ -146,7 +146,7 @@ mod tests {
         );
         adds.end_add();
         w.text(7, "new text");
-        w.attributes(
+        w.attributes::<String>(
             5,
             &[
                 ("class".into(), Some(AttrValue::Str("a b".into()))),
@@ -160,8 +160,8 @@ mod tests {
                 r#""texts":[{"id":7,"value":"new text"}],"#,
                 r#""attributes":[{"id":5,"attributes":{"class":"a b","hidden":null}}],"#,
                 r#""removes":[{"parentId":4,"id":9},{"parentId":12,"id":13,"isShadow":true}],"#,
-                r#""adds":[{"parentId":4,"nextId":null,"node":{"id":20,"type":2,"tagName":"li","attributes":{"class":"new"},"childNodes":[]}},"#,
-                r#"{"parentId":20,"nextId":22,"node":{"id":21,"type":3,"textContent":"hi"}}]},"#,
+                r#""adds":[{"parentId":4,"nextId":null,"node":{"type":2,"tagName":"li","attributes":{"class":"new"},"childNodes":[],"id":20}},"#,
+                r#"{"parentId":20,"nextId":22,"node":{"type":3,"textContent":"hi","id":21}}]},"#,
                 r#""timestamp":1000}"#
             )
         );

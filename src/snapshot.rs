@@ -85,8 +85,23 @@ pub fn ignore_attribute(tag: &str, name: &str) -> bool {
 }
 
 /// Writes serialized nodes, and the events that carry them, into one JSON buffer.
+///
+/// Keys come in rrweb's order (`serializeNodeWithId` adds `id` after the node's own keys, and
+/// `isShadowHost` / `isShadow` after that): an element's `id` therefore follows its children,
+/// and what an open node still owes its closing is kept on a stack. The order matters for size:
+/// rrweb's `{"type":2,"tagName":"div","attributes":{` prefixes repeat verbatim, which gzip
+/// rewards, where an `id` first would break every one of them.
 pub struct NodeEncoder {
     w: JsonWriter,
+    open: Vec<Tail>,
+}
+
+/// What an open document or element writes after its children.
+struct Tail {
+    node: NodeMeta,
+    flags: ElementFlags,
+    /// A document's non-standard `compatMode` (rrweb writes it after `childNodes`).
+    compat_mode: Option<String>,
 }
 
 impl NodeEncoder {
@@ -95,7 +110,7 @@ impl NodeEncoder {
         let mut w = JsonWriter::with_capacity(16 * 1024);
         begin_event(&mut w, event_type::FULL_SNAPSHOT);
         w.begin_object().key("node");
-        NodeEncoder { w }
+        NodeEncoder::over(w)
     }
 
     /// Ends the FullSnapshot event with the window's scroll offset at snapshot time.
@@ -125,7 +140,7 @@ impl NodeEncoder {
             .key("nextId")
             .null()
             .key("node");
-        NodeEncoder { w }
+        NodeEncoder::over(w)
     }
 
     pub fn finish_attach_subtree(mut self, timestamp: u64) -> String {
@@ -141,8 +156,13 @@ impl NodeEncoder {
     /// A bare list of mutation add entries (`{"parentId","nextId","node"}` objects written by
     /// [`begin_add`](Self::begin_add), a node, [`end_add`](Self::end_add)); see `mutation`.
     pub fn adds() -> Self {
+        NodeEncoder::over(JsonWriter::new())
+    }
+
+    fn over(w: JsonWriter) -> Self {
         NodeEncoder {
-            w: JsonWriter::new(),
+            w,
+            open: Vec::new(),
         }
     }
 
@@ -174,40 +194,54 @@ impl NodeEncoder {
         self.w.is_empty()
     }
 
-    fn head(&mut self, node: NodeMeta, kind: u64) {
-        self.w
-            .begin_object()
-            .member_uint("id", node.id.into())
-            .member_uint("type", kind);
+    fn head(&mut self, kind: u64) {
+        self.w.begin_object().member_uint("type", kind);
+    }
+
+    /// The keys rrweb writes after a node's own: `rootId` (except on documents), `id`, then
+    /// `isShadow`. An element's `isSVG` and `isCustom` precede `rootId`, `isShadowHost` follows
+    /// `id`.
+    fn tail(&mut self, node: NodeMeta, flags: ElementFlags) {
+        if flags.is_svg {
+            self.w.member_bool("isSVG", true);
+        }
         if let Some(root) = node.root_id {
             self.w.member_uint("rootId", root.into());
+        }
+        if flags.is_custom {
+            self.w.member_bool("isCustom", true);
+        }
+        self.w.member_uint("id", node.id.into());
+        if flags.is_shadow_host {
+            self.w.member_bool("isShadowHost", true);
         }
         if node.is_shadow {
             self.w.member_bool("isShadow", true);
         }
+        self.w.end_object();
     }
 
     /// Opens a document node; its children follow, then [`close`](Self::close).
     pub fn open_document(&mut self, node: NodeMeta, compat_mode: &str) {
-        self.head(
-            NodeMeta {
+        self.head(node_type::DOCUMENT);
+        self.w.key("childNodes").begin_array();
+        self.open.push(Tail {
+            node: NodeMeta {
                 root_id: None,
                 ..node
             },
-            node_type::DOCUMENT,
-        );
-        if compat_mode != "CSS1Compat" {
-            self.w.member_str("compatMode", compat_mode);
-        }
-        self.w.key("childNodes").begin_array();
+            flags: ElementFlags::default(),
+            compat_mode: (compat_mode != "CSS1Compat").then(|| compat_mode.to_string()),
+        });
     }
 
     pub fn doctype(&mut self, node: NodeMeta, name: &str, public_id: &str, system_id: &str) {
-        self.head(node, node_type::DOCUMENT_TYPE);
+        self.head(node_type::DOCUMENT_TYPE);
         self.w
             .member_str("name", name)
-            .member_str("publicId", public_id);
-        self.w.member_str("systemId", system_id).end_object();
+            .member_str("publicId", public_id)
+            .member_str("systemId", system_id);
+        self.tail(node, ElementFlags::default());
     }
 
     /// Opens an element; its children follow, then [`close`](Self::close).
@@ -218,7 +252,7 @@ impl NodeEncoder {
         attributes: &[(String, AttrValue)],
         flags: ElementFlags,
     ) {
-        self.head(node, node_type::ELEMENT);
+        self.head(node_type::ELEMENT);
         self.w
             .member_str("tagName", tag)
             .key("attributes")
@@ -234,21 +268,26 @@ impl NodeEncoder {
             };
         }
         self.w.end_object();
-        if flags.is_svg {
-            self.w.member_bool("isSVG", true);
-        }
-        if flags.is_custom {
-            self.w.member_bool("isCustom", true);
-        }
-        if flags.is_shadow_host {
-            self.w.member_bool("isShadowHost", true);
-        }
         self.w.key("childNodes").begin_array();
+        self.open.push(Tail {
+            node,
+            flags,
+            compat_mode: None,
+        });
     }
 
     /// Closes the innermost open document or element.
     pub fn close(&mut self) {
-        self.w.end_array().end_object();
+        self.w.end_array();
+        let Some(tail) = self.open.pop() else {
+            // Unbalanced: keep the JSON well-formed rather than lose the buffer.
+            self.w.end_object();
+            return;
+        };
+        if let Some(mode) = &tail.compat_mode {
+            self.w.member_str("compatMode", mode);
+        }
+        self.tail(tail.node, tail.flags);
     }
 
     pub fn text(&mut self, node: NodeMeta, text: &str) {
@@ -264,8 +303,9 @@ impl NodeEncoder {
     }
 
     fn leaf(&mut self, node: NodeMeta, kind: u64, text: &str) {
-        self.head(node, kind);
-        self.w.member_str("textContent", text).end_object();
+        self.head(kind);
+        self.w.member_str("textContent", text);
+        self.tail(node, ElementFlags::default());
     }
 }
 
@@ -331,14 +371,14 @@ mod tests {
         e.close();
         let json = e.finish_full_snapshot(120, 0, 1_700_000_000_000);
         let golden = concat!(
-            r#"{"type":2,"data":{"node":{"id":1,"type":0,"childNodes":["#,
-            r#"{"id":2,"type":1,"name":"html","publicId":"","systemId":""},"#,
-            r#"{"id":3,"type":2,"tagName":"html","attributes":{"lang":"en"},"childNodes":["#,
-            r#"{"id":4,"type":2,"tagName":"svg","attributes":{"viewBox":"0 0 1 1"},"isSVG":true,"childNodes":[]},"#,
-            r#"{"id":5,"type":2,"tagName":"x-card","attributes":{"checked":true,"rr_scrollTop":40,"rr_mediaMuted":false,"rr_mediaVolume":0.5},"isCustom":true,"isShadowHost":true,"childNodes":["#,
-            r#"{"id":6,"type":3,"isShadow":true,"textContent":"hi \"there\""}]},"#,
-            r#"{"id":7,"type":5,"textContent":" c "},"#,
-            r#"{"id":8,"type":4,"textContent":""}]}]},"#,
+            r#"{"type":2,"data":{"node":{"type":0,"childNodes":["#,
+            r#"{"type":1,"name":"html","publicId":"","systemId":"","id":2},"#,
+            r#"{"type":2,"tagName":"html","attributes":{"lang":"en"},"childNodes":["#,
+            r#"{"type":2,"tagName":"svg","attributes":{"viewBox":"0 0 1 1"},"childNodes":[],"isSVG":true,"id":4},"#,
+            r#"{"type":2,"tagName":"x-card","attributes":{"checked":true,"rr_scrollTop":40,"rr_mediaMuted":false,"rr_mediaVolume":0.5},"childNodes":["#,
+            r#"{"type":3,"textContent":"hi \"there\"","id":6,"isShadow":true}],"isCustom":true,"id":5,"isShadowHost":true},"#,
+            r#"{"type":5,"textContent":" c ","id":7},"#,
+            r#"{"type":4,"textContent":"","id":8}],"id":3}],"id":1},"#,
             r#""initialOffset":{"top":120,"left":0}},"timestamp":1700000000000}"#
         );
         assert_eq!(json, golden);
@@ -372,7 +412,7 @@ mod tests {
             e.finish_attach_subtree(7),
             concat!(
                 r#"{"type":3,"data":{"source":0,"texts":[],"attributes":[],"removes":[],"adds":[{"parentId":9,"nextId":null,"node":"#,
-                r#"{"id":10,"type":0,"compatMode":"BackCompat","childNodes":[{"id":11,"type":2,"rootId":10,"tagName":"html","attributes":{},"childNodes":[]}]}}],"#,
+                r#"{"type":0,"childNodes":[{"type":2,"tagName":"html","attributes":{},"childNodes":[],"rootId":10,"id":11}],"compatMode":"BackCompat","id":10}}],"#,
                 r#""isAttachIframe":true},"timestamp":7}"#
             )
         );

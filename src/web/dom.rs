@@ -24,12 +24,15 @@ extern "C" {
     pub fn namespace_uri(element: &Element) -> Option<String>;
     pub fn scroll_left(element: &Element) -> f64;
     pub fn scroll_top(element: &Element) -> f64;
+    pub fn is_scrolled(element: &Element) -> bool;
     pub fn parent_node(node: &Node) -> Option<Node>;
     pub fn last_child(node: &Node) -> Option<Node>;
     pub fn previous_sibling(node: &Node) -> Option<Node>;
     pub fn is_connected(node: &Node) -> bool;
     pub fn shadow_host(root: &ShadowRoot) -> Element;
     pub fn tag_and_attributes(element: &Element) -> Option<String>;
+    /// A node's kind with its tag and attributes or its text, in one crossing (see glue.js).
+    pub fn read_node(node: &Node) -> String;
     pub fn collect(root: &Node, ids: &js_sys::WeakMap, base: u32) -> js_sys::Object;
     pub fn next_task(callback: JsValue);
     /// The node as a ShadowRoot, by its brand rather than `instanceof`, which is false for

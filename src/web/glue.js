@@ -25,6 +25,8 @@ export function shadow_root(e) { return shadowRoot.call(e); }
 export function namespace_uri(e) { return namespaceURI.call(e); }
 export function scroll_left(e) { return scrollLeft.call(e); }
 export function scroll_top(e) { return scrollTop.call(e); }
+// Whether either scroll offset is not zero: most elements are not scrolled, and this asks once.
+export function is_scrolled(e) { return scrollLeft.call(e) !== 0 || scrollTop.call(e) !== 0; }
 export function parent_node(n) { return parentNode.call(n); }
 export function last_child(n) { return lastChild.call(n); }
 export function previous_sibling(n) { return previousSibling.call(n); }
@@ -76,11 +78,12 @@ export function collect(root, ids, base) {
   return { nodes, parent: Int32Array.from(parent), end: Int32Array.from(end), flags: Uint8Array.from(flags) };
 }
 
-// An element's tag name and attributes in one crossing: "TAG\0name\0value\0name\0value".
-// NUL cannot be told apart from the separator, so an element with one gets null (the slow
-// path then reads it attribute by attribute).
+// An element's tag name and attributes in one crossing: "S TAG\0name\0value\0name\0value",
+// S being "1" when the element hosts an open shadow root, else "0" (one crossing fewer per
+// element). NUL cannot be told apart from the separator, so an element with one gets null
+// (the slow path then reads it attribute by attribute).
 export function tag_and_attributes(e) {
-  let out = tagName.call(e);
+  let out = (shadowRoot.call(e) ? '1' : '0') + tagName.call(e);
   if (!hasAttributes.call(e)) return out;
   const map = attributes.call(e), n = mapLength.call(map);
   for (let i = 0; i < n; i++) {
@@ -89,6 +92,20 @@ export function tag_and_attributes(e) {
     out += '\0' + name + '\0' + value;
   }
   return out;
+}
+// The node <-> id mirror's reads and writes (mirror.rs): a number crosses as a plain wasm
+// value here, where a `JsValue` would take a second crossing to convert.
+export function mirror_get(ids, n) { const id = ids.get(n); return id === undefined ? -1 : id; }
+export function mirror_set(ids, n, id) { ids.set(n, id); }
+// What describing a node reads first, in one crossing: "E" + `tag_and_attributes` for an
+// element ("e" when that has to be read the slow way), "T" / "C" + the value of a text or
+// comment node, "O" for any other node.
+export function read_node(n) {
+  const type = nodeType.call(n);
+  if (type === 1) { const packed = tag_and_attributes(n); return packed === null ? 'e' : 'E' + packed; }
+  if (type === 3) return 'T' + nodeValue.call(n);
+  if (type === 8) return 'C' + nodeValue.call(n);
+  return 'O';
 }
 export function as_shadow_root(n) {
   if (nodeType.call(n) !== 11) return null;
@@ -148,19 +165,55 @@ export function group_records(records, acc) {
     } else if (r.type === 'characterData') {
       if (!acc.textSet.has(t)) { acc.textSet.add(t); acc.texts.push(t); }
     } else if (r.type === 'attributes') {
+      // [name, value before, ...]: an element rarely has more than a few names changed, so
+      // a flat list is cheaper than a map per element.
       let names = acc.attrs.get(t);
-      if (!names) acc.attrs.set(t, names = new Map());
+      if (!names) acc.attrs.set(t, names = []);
+      const name = r.attributeName;
+      let seen = false;
+      for (let i = 0; i < names.length; i += 2) if (names[i] === name) { seen = true; break; }
       // The first record of a name holds its value before the batch.
-      if (!names.has(r.attributeName)) names.set(r.attributeName, r.oldValue);
+      if (!seen) names.push(name, r.oldValue);
     }
   }
   return acc;
 }
 export function record_count(acc) { return acc ? acc.count : 0; }
-export function attribute_list(acc) {
-  const out = [];
-  for (const [el, names] of acc.attrs) { const flat = []; for (const [n, o] of names) flat.push(n, o); out.push(el, flat); }
-  return out;
+// NUL separates the fields below; a NUL (or the escape character 1) in a string is escaped.
+const NUL_OR_ESCAPE = /[\0\x01]/;
+const escapeField = (v) => (NUL_OR_ESCAPE.test(v) ? v.replace(/[\0\x01]/g, (c) => (c === '\0' ? '\x010' : '\x011')) : v);
+const getAttribute = E.getAttribute, ownerDocument = get(N, 'ownerDocument');
+const utf8 = new TextEncoder();
+// The attribute changes of a batch that the replay needs, in one string: for every element
+// the replay has from before the batch (an id below `fresh`), still in the page and not
+// blocked, as UTF-8 text: "id\0flags\0tagName\0count\0" then "name\0" + ("=" + value | "-" removed) + "\0"
+// per attribute whose value differs from before the batch. flags: 1 = not in `top` document,
+// 2 = was a password field. `elements` holds the listed elements, in the same order.
+export function attribute_changes(acc, ids, fresh, blocked, top) {
+  const elements = [];
+  let text = '';
+  for (const [el, names] of acc.attrs) {
+    const id = ids.get(el);
+    if (id === undefined || id >= fresh || !isConnected.call(el) || blocked.has(el)) continue;
+    let count = 0, fields = '', flags = ownerDocument.call(el) === top ? 0 : 1;
+    for (let i = 0; i < names.length; i += 2) {
+      const name = names[i], old = names[i + 1];
+      if (name === 'type' && old === 'password') flags |= 2;
+      const now = getAttribute.call(el, name);
+      // Changed and changed back within the batch: nothing to replay.
+      if (now === old) continue;
+      count++;
+      fields += escapeField(name) + '\0' + (now === null ? '-' : '=' + escapeField(now)) + '\0';
+    }
+    if (count === 0 && !(flags & 2)) continue;
+    elements.push(el);
+    // Tag names never hold NUL (neither the parser nor createElement makes one), and one
+    // with the escape character is no valid name: recorded as div either way.
+    text += id + '\0' + flags + '\0' + tagName.call(el) + '\0' + count + '\0' + fields;
+  }
+  // As UTF-8 bytes: a long string crosses into wasm through a JS loop per character, which
+  // for a call made once per batch never gets optimised; the encoder is native.
+  return { elements, bytes: utf8.encode(text) };
 }
 
 // ---- Event reads for the interaction listeners (interaction/)
@@ -202,4 +255,38 @@ export function when_resolved(promise, hook, sheet, text) {
   try {
     promise.then(() => { try { hook(sheet, text); } catch (_) {} }, () => {});
   } catch (_) {}
+}
+
+// ---- Privacy scope lookups (privacy.rs)
+const closest = E.closest, getRootNode = N.getRootNode, contains = N.contains;
+const near = (el, selector) => { try { return closest.call(el, selector); } catch (_) { return null; } };
+// The privacy rules around an element found outside the walk, from its nearest marked
+// ancestors, crossing shadow roots (to the host) and iframe documents (to the iframe), in one
+// crossing: bit 1 blocked, 2 ignored, 4 text masked, 8 text unmasked.
+export function privacy_scope(el, block, ignore, mask, unmask) {
+  let bits = 0, textDecided = false;
+  for (let cur = el, depth = 0; cur && depth < 256; depth++) {
+    if (!(bits & 1) && near(cur, block)) bits |= 1;
+    if (!(bits & 2) && near(cur, ignore)) bits |= 2;
+    if (!textDecided) {
+      const m = near(cur, mask), u = near(cur, unmask);
+      // The nearer of a mask and an unmask marker wins.
+      if (m && u && m !== u && contains.call(m, u)) bits |= 8;
+      else if (m) bits |= 4;
+      else if (u) bits |= 8;
+      textDecided = (bits & 12) !== 0;
+    }
+    const root = getRootNode.call(cur), type = nodeType.call(root);
+    if (type === 11) {
+      let h = null;
+      try { h = host.call(root); } catch (_) {}
+      if (h) { cur = h; continue; }
+      break;
+    }
+    if (type !== 9) break;
+    let frame = null;
+    try { const w = root.defaultView; frame = w && w.frameElement; } catch (_) {}
+    cur = frame;
+  }
+  return bits;
 }

@@ -1,8 +1,15 @@
 //! The node ↔ id mirror: the single truth for which id a DOM node has.
 
 use js_sys::WeakMap;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 use web_sys::Node;
+
+#[wasm_bindgen(module = "/src/web/glue.js")]
+extern "C" {
+    /// The node's id, or -1.
+    fn mirror_get(ids: &WeakMap, node: &Node) -> f64;
+    fn mirror_set(ids: &WeakMap, node: &Node, id: u32);
+}
 
 /// Ids are handed out from 1 (the first document) upward and never reused within a recording,
 /// even across full snapshots; the map is weak so the page's nodes are never kept alive by it.
@@ -22,15 +29,15 @@ impl Default for Mirror {
 
 impl Mirror {
     pub fn id_of(&self, node: &Node) -> Option<u32> {
-        let id = self.ids.get(node);
-        id.as_f64().map(|id| id as u32)
+        let id = mirror_get(&self.ids, node);
+        (id >= 0.0).then_some(id as u32)
     }
 
     /// Gives `node` a fresh id.
     pub fn assign(&mut self, node: &Node) -> u32 {
         let id = self.next_id;
         self.next_id += 1;
-        self.ids.set(node, &JsValue::from(id));
+        mirror_set(&self.ids, node, id);
         id
     }
 

@@ -14,10 +14,9 @@ use super::mirror::Mirror;
 use super::patch::Patch;
 use super::privacy::PrivacyGuard;
 use super::recorder::{now, FoundRoots, Part, Session};
-use super::serialize::{Described, ParentContext, SerializeOptions, Serializer};
+use super::serialize::{Described, ParentContext, SerializeOptions, Serializer, Subject};
 use super::walk::Walk;
 use crate::mutation::MutationWriter;
-use crate::privacy::Scope;
 use crate::snapshot::{normalize_tag_name, AttrValue, NodeEncoder};
 use js_sys::{Array, Object, Set};
 use std::cell::RefCell;
@@ -33,7 +32,13 @@ use web_sys::{
 extern "C" {
     fn group_records(records: &Array, acc: &JsValue) -> JsValue;
     fn record_count(acc: &JsValue) -> u32;
-    fn attribute_list(acc: &JsValue) -> Array;
+    fn attribute_changes(
+        acc: &JsValue,
+        ids: &js_sys::WeakMap,
+        fresh: u32,
+        blocked: &js_sys::WeakSet,
+        top: &Document,
+    ) -> Object;
 }
 
 /// Past this many records waiting, or after a batch that took this long, changes are
@@ -292,9 +297,6 @@ fn on_records(session: &Session, acc: &JsValue) {
     }
 }
 
-/// An attribute name and its value before the batch.
-type ChangedAttribute = (String, Option<String>);
-
 /// The records of one callback, grouped.
 struct Batch {
     /// `(parent, node)` per removal, in order.
@@ -302,9 +304,33 @@ struct Batch {
     added: Vec<Node>,
     added_set: Set,
     texts: Vec<Node>,
-    /// Elements with changed attributes, each once, with the names that changed and each
-    /// one's value before the batch.
-    attributes: Vec<(Element, Vec<ChangedAttribute>)>,
+    /// The folded records (`group_records`), whose attribute changes are read when written.
+    acc: JsValue,
+}
+
+// The flags of an element in `attribute_changes`' list.
+const CHANGE_OTHER_DOCUMENT: u32 = 1;
+const CHANGE_WAS_PASSWORD: u32 = 2;
+
+/// A field of `attribute_changes`' list, its NUL and escape characters restored.
+fn unescape_field(field: &str) -> std::borrow::Cow<'_, str> {
+    if !field.contains('\u{1}') {
+        return std::borrow::Cow::Borrowed(field);
+    }
+    let mut out = String::with_capacity(field.len());
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        if c != '\u{1}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('0') => out.push('\0'),
+            Some(_) => out.push('\u{1}'),
+            None => {}
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl Batch {
@@ -330,29 +356,12 @@ impl Batch {
             .unwrap_or_else(|_| Set::new(&JsValue::UNDEFINED));
         let added = get("added").iter().map(JsCast::unchecked_into).collect();
         let texts = get("texts").iter().map(JsCast::unchecked_into).collect();
-        let list = attribute_list(acc);
-        let mut attributes = Vec::with_capacity(list.length() as usize / 2);
-        let mut i = 0;
-        while i + 1 < list.length() {
-            let element: Element = list.get(i).unchecked_into();
-            let flat: Array = list.get(i + 1).unchecked_into();
-            let mut names = Vec::with_capacity(flat.length() as usize / 2);
-            let mut j = 0;
-            while j + 1 < flat.length() {
-                if let Some(name) = flat.get(j).as_string() {
-                    names.push((name, flat.get(j + 1).as_string()));
-                }
-                j += 2;
-            }
-            attributes.push((element, names));
-            i += 2;
-        }
         Batch {
             removed,
             added,
             added_set,
             texts,
-            attributes,
+            acc: acc.clone(),
         }
     }
 
@@ -433,43 +442,85 @@ impl Batch {
             let value = serializer.text(node, context);
             out.text(id, &value);
         }
-        for (element, names) in &self.attributes {
-            let Some(id) = mirror.id_of(element).filter(|id| *id < first_new_id) else {
-                continue;
-            };
-            if !dom::is_connected(element) {
-                continue;
-            }
-            // A blocked element stays the placeholder it was recorded as.
-            let privacy = &options.privacy;
-            if privacy.is_blocked(element) {
-                continue;
-            }
-            let tag = normalize_tag_name(&dom::tag_name(element), false);
-            if names
-                .iter()
-                .any(|(name, old)| name == "type" && old.as_deref() == Some("password"))
-            {
-                privacy.remember_password(element);
-            }
-            let scope = privacy.scope_of(element);
-            let serializer = serializers.for_node(element, mirror);
-            let changed: Vec<(String, Option<AttrValue>)> = names
-                .iter()
-                // Changed and changed back within the batch: nothing to replay.
-                .filter(|(name, old)| element.get_attribute(name) != *old)
-                .filter_map(|(name, _)| {
-                    attribute_change(serializer, element, &tag, name, scope)
-                        .map(|v| (name.clone(), v))
-                })
-                .collect();
-            out.attributes(id, &changed);
-        }
+        self.write_attributes(
+            mirror,
+            first_new_id,
+            &options.privacy,
+            &mut serializers,
+            &mut out,
+        );
         for serializer in serializers.all.drain(..) {
             found.shadow_roots.extend(serializer.1.found.shadow_roots);
             found.frames.extend(serializer.1.found.frames);
         }
         ((!out.is_empty()).then_some(out), found)
+    }
+
+    /// Attribute changes of elements the replay already had (new ones were written whole),
+    /// listed by `attribute_changes` in one crossing; an element itself is only fetched when
+    /// a rule needs it (form values, text attributes, another document).
+    fn write_attributes(
+        &self,
+        mirror: &Mirror,
+        first_new_id: u32,
+        privacy: &PrivacyGuard,
+        serializers: &mut Serializers,
+        out: &mut MutationWriter,
+    ) {
+        let list = attribute_changes(
+            &self.acc,
+            mirror.ids(),
+            first_new_id,
+            privacy.blocked_set(),
+            &serializers.top,
+        );
+        let get = |name: &str| js_sys::Reflect::get(&list, &name.into()).unwrap_or_default();
+        let elements: Array = get("elements").unchecked_into();
+        let bytes = get("bytes").unchecked_into::<js_sys::Uint8Array>().to_vec();
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        let mut fields = text.split('\0').map(unescape_field);
+        let mut index = 0;
+        let mut changed: Vec<(std::borrow::Cow<str>, Option<AttrValue>)> = Vec::new();
+        // Most changed elements share a tag name (a class set on every row): normalised once.
+        let mut last_tag = (String::new(), String::new());
+        while let (Some(id), Some(flags), Some(raw_tag), Some(count)) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        {
+            let (Ok(id), Ok(flags), Ok(count)) = (
+                id.parse::<u32>(),
+                flags.parse::<u32>(),
+                count.parse::<usize>(),
+            ) else {
+                return;
+            };
+            let i = index;
+            index += 1;
+            let fetch = || elements.get(i).unchecked_into::<Element>();
+            let subject = Subject::deferred(&fetch);
+            if flags & CHANGE_WAS_PASSWORD != 0 {
+                privacy.remember_password(subject.element());
+            }
+            if last_tag.0 != raw_tag {
+                last_tag = (raw_tag.to_string(), normalize_tag_name(&raw_tag, false));
+            }
+            let tag = &last_tag.1;
+            let serializer = if flags & CHANGE_OTHER_DOCUMENT != 0 {
+                serializers.for_node(subject.element(), mirror)
+            } else {
+                serializers.top(mirror)
+            };
+            changed.clear();
+            for _ in 0..count {
+                let (Some(name), Some(value)) = (fields.next(), fields.next()) else {
+                    return;
+                };
+                let value = value.strip_prefix('=').map(str::to_string);
+                if let Some(v) = attribute_change(serializer, &subject, tag, &name, value) {
+                    changed.push((name, v));
+                }
+            }
+            out.attributes(id, &changed);
+        }
     }
 
     /// A node to add as the root of a subtree: still in the page, not written yet, and under a
@@ -556,20 +607,23 @@ fn forget_subtree(root: &Node, mirror: &mut Mirror) {
 }
 
 /// How a changed attribute is recorded: `None` when it is not recorded at all, `Some(None)`
-/// when it was removed. Form state is recorded from the control's current state, masked.
+/// when it was removed. `value` is the attribute's value now. Form state is recorded from the
+/// control's current state, masked.
 fn attribute_change(
     serializer: &Serializer,
-    el: &Element,
+    el: &Subject,
     tag: &str,
     name: &str,
-    scope: Scope,
+    value: Option<String>,
 ) -> Option<Option<AttrValue>> {
     match (tag, name) {
         ("input" | "textarea" | "select", "value") => {
+            let el = el.element();
             let value = js_sys::Reflect::get(el, &"value".into())
                 .ok()?
                 .as_string()?;
             let privacy = &serializer.options.privacy;
+            let scope = privacy.scope_of(el);
             return Some(
                 (!value.is_empty())
                     .then(|| AttrValue::Str(privacy.input_value(scope, el, tag, &value))),
@@ -577,18 +631,19 @@ fn attribute_change(
         }
         ("input", "checked") => {
             return Some(
-                el.unchecked_ref::<HtmlInputElement>()
+                el.element()
+                    .unchecked_ref::<HtmlInputElement>()
                     .checked()
                     .then_some(AttrValue::True),
             );
         }
         _ => {}
     }
-    match el.get_attribute(name) {
+    match value {
         None => serializer
-            .attribute(el, tag, name, Some(String::new()), scope)
+            .attribute(el, tag, name, Some(String::new()))
             .map(|_| None),
-        value => serializer.attribute(el, tag, name, value, scope).map(Some),
+        value => serializer.attribute(el, tag, name, value).map(Some),
     }
 }
 
@@ -597,6 +652,11 @@ struct Serializers<'a> {
     options: &'a SerializeOptions,
     top: Document,
     all: Vec<(Document, Serializer)>,
+    /// Where the top document's serializer is in `all`, once made.
+    top_index: Option<usize>,
+    /// The context of the children of the last parent added to, by its replay id (and
+    /// whether they are shadow children).
+    last_context: Option<((u32, bool), ParentContext)>,
 }
 
 impl<'a> Serializers<'a> {
@@ -605,12 +665,32 @@ impl<'a> Serializers<'a> {
             options,
             top: top.clone(),
             all: Vec::new(),
+            top_index: None,
+            last_context: None,
         }
+    }
+
+    /// The serializer for nodes of the top document.
+    fn top(&mut self, mirror: &Mirror) -> &mut Serializer {
+        let index = match self.top_index {
+            Some(i) => i,
+            None => {
+                let i = self.index_of(self.top.clone(), mirror);
+                self.top_index = Some(i);
+                i
+            }
+        };
+        &mut self.all[index].1
     }
 
     fn for_node(&mut self, node: &Node, mirror: &Mirror) -> &mut Serializer {
         let document = node.owner_document().unwrap_or_else(|| self.top.clone());
-        let index = match self.all.iter().position(|(d, _)| *d == document) {
+        let index = self.index_of(document, mirror);
+        &mut self.all[index].1
+    }
+
+    fn index_of(&mut self, document: Document, mirror: &Mirror) -> usize {
+        match self.all.iter().position(|(d, _)| *d == document) {
             Some(i) => i,
             None => {
                 let root_id = if document == self.top {
@@ -623,12 +703,11 @@ impl<'a> Serializers<'a> {
                 self.all.push((document, serializer));
                 self.all.len() - 1
             }
-        };
-        &mut self.all[index].1
+        }
     }
 
     /// Writes `root` and everything under it as flat add entries: each node after its parent,
-    /// children from last to first so each `nextId` is already known.
+    /// children from last to first so each `nextId` is already known, a level at a time.
     fn add_subtree(
         &mut self,
         root: &Node,
@@ -639,11 +718,21 @@ impl<'a> Serializers<'a> {
         let Some(parent) = dom::parent_node(root) else {
             return;
         };
-        let Some((parent_id, _)) = replay_parent(&parent, mirror) else {
+        let Some(key) = replay_parent(&parent, mirror) else {
             return;
         };
+        let parent_id = key.0;
         let next_id = next_recorded_sibling(root, mirror, added).and_then(|n| mirror.id_of(&n));
-        let context = ParentContext::of(&parent, &self.options.privacy);
+        // Roots added under one parent (a list growing by many items) share its context: the
+        // privacy lookup behind it walks the ancestors.
+        let context = match self.last_context {
+            Some((k, context)) if k == key => context,
+            _ => {
+                let context = ParentContext::of(&parent, &self.options.privacy);
+                self.last_context = Some((key, context));
+                context
+            }
+        };
         let serializer = self.for_node(root, mirror);
 
         struct Frame {
@@ -652,16 +741,18 @@ impl<'a> Serializers<'a> {
             next_id: Option<u32>,
             context: ParentContext,
         }
-        let mut stack = vec![Frame {
+        // Level by level, as rrweb orders adds: a node's children follow each other, which
+        // keeps alike entries together (they compress better than a subtree at a time).
+        let mut queue = std::collections::VecDeque::from([Frame {
             parent_id,
             cursor: Some(root.clone()),
             next_id,
             context,
-        }];
+        }]);
         let mut first = true;
-        while let Some(frame) = stack.last_mut() {
+        while let Some(frame) = queue.front_mut() {
             let Some(node) = frame.cursor.take() else {
-                stack.pop();
+                queue.pop_front();
                 continue;
             };
             // The root's own siblings are not part of this subtree.
@@ -691,24 +782,24 @@ impl<'a> Serializers<'a> {
                     if tag == "iframe" {
                         serializer.note_frame(node.unchecked_ref(), meta.id);
                     }
+                    if children.record {
+                        queue.push_back(Frame {
+                            parent_id: meta.id,
+                            cursor: dom::last_child(&node),
+                            next_id: None,
+                            context: children.context,
+                        });
+                    }
                     if let Some(shadow) = &children.shadow {
                         let context = ParentContext {
                             in_shadow: true,
                             ..children.context
                         };
-                        stack.push(Frame {
+                        queue.push_back(Frame {
                             parent_id: meta.id,
                             cursor: dom::last_child(shadow),
                             next_id: None,
                             context,
-                        });
-                    }
-                    if children.record {
-                        stack.push(Frame {
-                            parent_id: meta.id,
-                            cursor: dom::last_child(&node),
-                            next_id: None,
-                            context: children.context,
                         });
                     }
                 }

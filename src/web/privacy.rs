@@ -10,7 +10,8 @@ use crate::privacy::{
     BLOCK_ATTRIBUTE, MASK_ATTRIBUTE, UNMASK_ATTRIBUTE,
 };
 use js_sys::{Function, WeakSet};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, Node};
 
 pub struct PrivacyGuard {
@@ -21,12 +22,27 @@ pub struct PrivacyGuard {
     passwords: WeakSet,
     /// Blocked elements: in the replay as placeholders, their content and changes never are.
     blocked: WeakSet,
-    /// Selectors for `closest()` lookups: every way of marking an element, in one selector.
-    mask_any: String,
-    unmask_any: String,
-    block_any: String,
-    ignore_any: String,
+    /// Selectors for `closest()` lookups, every way of marking an element in one selector:
+    /// block, ignore, mask, unmask. JS strings made once, not re-encoded on every lookup.
+    selectors: [JsValue; 4],
 }
+
+#[wasm_bindgen(module = "/src/web/glue.js")]
+extern "C" {
+    fn privacy_scope(
+        el: &Element,
+        block: &JsValue,
+        ignore: &JsValue,
+        mask: &JsValue,
+        unmask: &JsValue,
+    ) -> u32;
+}
+
+// The bits `privacy_scope` answers with.
+const SCOPE_BLOCKED: u32 = 1;
+const SCOPE_IGNORED: u32 = 2;
+const SCOPE_MASKED: u32 = 4;
+const SCOPE_UNMASKED: u32 = 8;
 
 /// A class name as an attribute selector (no escaping rules of CSS identifiers to get wrong).
 fn class_selector(class: &str) -> String {
@@ -62,22 +78,25 @@ impl PrivacyGuard {
             mask_text_fn,
             passwords: WeakSet::new(),
             blocked: WeakSet::new(),
-            mask_any: join(&[
-                Some(&mask_class),
-                Some("[data-tapedeck-mask]"),
-                p.mask_text_selector.as_deref(),
-            ]),
-            unmask_any: join(&[
-                Some("[data-tapedeck-unmask]"),
-                p.unmask_text_selector.as_deref(),
-            ]),
-            block_any: join(&[
-                Some(&block_class),
-                Some("[data-tapedeck-block]"),
-                p.block_selector.as_deref(),
-                strict_tags,
-            ]),
-            ignore_any: class_selector(&p.ignore_class),
+            selectors: [
+                join(&[
+                    Some(&block_class),
+                    Some("[data-tapedeck-block]"),
+                    p.block_selector.as_deref(),
+                    strict_tags,
+                ]),
+                class_selector(&p.ignore_class),
+                join(&[
+                    Some(&mask_class),
+                    Some("[data-tapedeck-mask]"),
+                    p.mask_text_selector.as_deref(),
+                ]),
+                join(&[
+                    Some("[data-tapedeck-unmask]"),
+                    p.unmask_text_selector.as_deref(),
+                ]),
+            ]
+            .map(|s| JsValue::from_str(&s)),
         }
     }
 
@@ -138,44 +157,21 @@ impl PrivacyGuard {
     }
 
     /// The scope of an element found outside the walk (a mutation, an input event), from its
-    /// nearest marked ancestors, crossing shadow-root boundaries.
+    /// nearest marked ancestors, crossing shadow-root boundaries (one crossing, see glue.js).
     pub fn scope_of(&self, el: &Element) -> Scope {
-        let mut scope = Scope::default();
-        let mut text_decided = false;
-        let mut current = el.clone();
-        loop {
-            if !scope.blocked && current.closest(&self.block_any).ok().flatten().is_some() {
-                scope.blocked = true;
-            }
-            if !scope.ignored && current.closest(&self.ignore_any).ok().flatten().is_some() {
-                scope.ignored = true;
-            }
-            if !text_decided {
-                let mask = current.closest(&self.mask_any).ok().flatten();
-                let unmask = current.closest(&self.unmask_any).ok().flatten();
-                scope.text = match (mask, unmask) {
-                    (Some(m), Some(u)) if m != u && m.contains(Some(&u)) => TextRule::Unmask,
-                    (Some(_), _) => TextRule::Mask,
-                    (None, Some(_)) => TextRule::Unmask,
-                    (None, None) => TextRule::Inherit,
-                };
-                text_decided = scope.text != TextRule::Inherit;
-            }
-            // Rules cross shadow roots (to the host) and iframe documents (to the iframe).
-            let root = current.get_root_node();
-            if let Some(shadow) = dom::as_shadow_root(&root) {
-                current = dom::shadow_host(&shadow);
-                continue;
-            }
-            let frame = dom::as_document(&root)
-                .and_then(|d| d.default_view())
-                .and_then(|w| w.frame_element().ok().flatten());
-            match frame {
-                Some(frame) => current = frame,
-                None => break,
-            }
+        let s = &self.selectors;
+        let bits = privacy_scope(el, &s[0], &s[1], &s[2], &s[3]);
+        Scope {
+            blocked: bits & SCOPE_BLOCKED != 0,
+            ignored: bits & SCOPE_IGNORED != 0,
+            text: if bits & SCOPE_MASKED != 0 {
+                TextRule::Mask
+            } else if bits & SCOPE_UNMASKED != 0 {
+                TextRule::Unmask
+            } else {
+                TextRule::Inherit
+            },
         }
-        scope
     }
 
     /// The scope for the children of `parent` (an element, a shadow root or a document).
@@ -192,6 +188,11 @@ impl PrivacyGuard {
                 .map(|frame| self.scope_of(&frame))
                 .unwrap_or_default(),
         }
+    }
+
+    /// The blocked elements, for lookups made in JS.
+    pub fn blocked_set(&self) -> &WeakSet {
+        &self.blocked
     }
 
     pub fn is_blocked(&self, el: &JsValue) -> bool {
@@ -212,6 +213,16 @@ impl PrivacyGuard {
                     .unwrap_or_else(|| mask_text(text))
             }
         }
+    }
+
+    /// As `text`, taking the text: recorded as it is (most text), it is not copied.
+    pub fn text_owned(&self, scope: Scope, text: String, node: &Node) -> String {
+        let recorded = match self.engine.text(scope, &text) {
+            TextDecision::Record(std::borrow::Cow::Borrowed(_)) => None,
+            TextDecision::Record(std::borrow::Cow::Owned(masked)) => Some(masked),
+            TextDecision::Mask => Some(self.text(scope, &text, node)),
+        };
+        recorded.unwrap_or(text)
     }
 
     /// A form control's value as it may be recorded (masked unless the rules allow it).

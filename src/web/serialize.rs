@@ -11,7 +11,7 @@ use crate::snapshot::{
     ignore_attribute, normalize_tag_name, transform_attribute, AttrValue, ElementFlags, NodeMeta,
     SCRIPT_PLACEHOLDER,
 };
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     Document, DocumentType, Element, HtmlIFrameElement, HtmlInputElement, HtmlLinkElement,
     HtmlMediaElement, HtmlOptionElement, HtmlSelectElement, HtmlStyleElement, HtmlTextAreaElement,
@@ -120,6 +120,54 @@ pub struct ChildPlan {
     pub context: ParentContext,
 }
 
+/// The element an attribute belongs to, fetched (and its privacy scope worked out) only when
+/// a rule needs it: most attribute changes (a class, a style) need neither, and each is a
+/// crossing into JS.
+pub struct Subject<'a> {
+    known: Option<&'a Element>,
+    fetch: &'a dyn Fn() -> Element,
+    fetched: std::cell::OnceCell<Element>,
+    scope: std::cell::Cell<Option<Scope>>,
+}
+
+impl<'a> Subject<'a> {
+    /// An element at hand, its scope known (the snapshot walk).
+    pub fn known(el: &'a Element, scope: Scope) -> Self {
+        Subject {
+            known: Some(el),
+            fetch: &|| JsValue::UNDEFINED.unchecked_into(),
+            fetched: std::cell::OnceCell::new(),
+            scope: std::cell::Cell::new(Some(scope)),
+        }
+    }
+
+    /// An element got by `fetch` when first needed.
+    pub fn deferred(fetch: &'a dyn Fn() -> Element) -> Self {
+        Subject {
+            known: None,
+            fetch,
+            fetched: std::cell::OnceCell::new(),
+            scope: std::cell::Cell::new(None),
+        }
+    }
+
+    pub fn element(&self) -> &Element {
+        match self.known {
+            Some(el) => el,
+            None => self.fetched.get_or_init(self.fetch),
+        }
+    }
+
+    pub fn scope(&self, privacy: &PrivacyGuard) -> Scope {
+        if let Some(scope) = self.scope.get() {
+            return scope;
+        }
+        let scope = privacy.scope_of(self.element());
+        self.scope.set(Some(scope));
+        scope
+    }
+}
+
 /// Describes nodes of one document.
 pub struct Serializer {
     pub options: SerializeOptions,
@@ -167,8 +215,34 @@ impl Serializer {
         parent: ParentContext,
         id: u32,
     ) -> Option<(NodeMeta, Described)> {
+        let mut read = dom::read_node(node);
+        let kind = read.bytes().next();
+        read.replace_range(..kind.map_or(0, |_| 1), "");
+        let described = match kind {
+            Some(b'E') => {
+                let read = parse_element(&read);
+                self.element(node.unchecked_ref(), parent, read)
+            }
+            Some(b'T') => Described::Text(self.text_of(node, parent, Some(read))),
+            Some(b'C') => Described::Comment(read),
+            _ => self.describe_other(node, parent)?,
+        };
+        let meta = NodeMeta {
+            id,
+            root_id: self.root_id,
+            is_shadow: parent.in_shadow,
+        };
+        Some((meta, described))
+    }
+
+    /// Describes a node from reads made one by one.
+    fn describe_other(&mut self, node: &Node, parent: ParentContext) -> Option<Described> {
         let described = match dom::node_type(node) {
-            Node::ELEMENT_NODE => self.element(node.unchecked_ref(), parent),
+            Node::ELEMENT_NODE => {
+                let el: &Element = node.unchecked_ref();
+                let read = (dom::tag_name(el), read_attributes(el), None);
+                self.element(el, parent, read)
+            }
             Node::TEXT_NODE => Described::Text(self.text(node, parent)),
             Node::COMMENT_NODE => Described::Comment(dom::node_value(node).unwrap_or_default()),
             Node::CDATA_SECTION_NODE => Described::Cdata,
@@ -183,32 +257,29 @@ impl Serializer {
             // Processing instructions and the like have no rrweb representation.
             _ => return None,
         };
-        let meta = NodeMeta {
-            id,
-            root_id: self.root_id,
-            is_shadow: parent.in_shadow,
-        };
-        Some((meta, described))
+        Some(described)
     }
 
     /// A text node's recorded value for its parent's role and privacy scope.
     pub fn text(&self, node: &Node, parent: ParentContext) -> String {
+        self.text_of(node, parent, None)
+    }
+
+    /// As `text`, with the node's value when it was read already.
+    fn text_of(&self, node: &Node, parent: ParentContext, value: Option<String>) -> String {
+        let value = || value.unwrap_or_else(|| dom::node_value(node).unwrap_or_default());
         match parent.text_role {
             TextRole::Script => SCRIPT_PLACEHOLDER.to_string(),
             TextRole::CapturedStyle => String::new(),
-            TextRole::Style => crate::url::resolve_css_urls(
-                &self.base_url,
-                &dom::node_value(node).unwrap_or_default(),
-            ),
-            TextRole::Plain => {
-                let text = dom::node_value(node).unwrap_or_default();
-                self.options.privacy.text(parent.scope, &text, node)
-            }
+            TextRole::Style => crate::url::resolve_css_urls(&self.base_url, &value()),
+            TextRole::Plain => self.options.privacy.text_owned(parent.scope, value(), node),
         }
     }
 
-    fn element(&mut self, el: &Element, parent: ParentContext) -> Described {
-        let (raw_tag, raw) = read_element(el);
+    /// `read`: the tag name, the attributes and whether it hosts a shadow root (`None`: not
+    /// known), as the page has them.
+    fn element(&mut self, el: &Element, parent: ParentContext, read: ElementRead) -> Described {
+        let (raw_tag, raw, has_shadow) = read;
         let tag = normalize_tag_name(&raw_tag, raw_tag == "FORM");
         let is_svg = raw_tag == "svg"
             || (parent.in_svg && dom::namespace_uri(el).as_deref() == Some(SVG_NAMESPACE));
@@ -221,10 +292,11 @@ impl Serializer {
         if scope.blocked {
             return self.placeholder(el, tag, &raw, flags, parent);
         }
+        let subject = Subject::known(el, scope);
         let mut attributes: Vec<(String, AttrValue)> = raw
             .into_iter()
             .filter_map(|(name, value)| {
-                let value = self.attribute(el, &tag, &name, Some(value), scope)?;
+                let value = self.attribute(&subject, &tag, &name, Some(value))?;
                 Some((name, value))
             })
             .collect();
@@ -302,7 +374,7 @@ impl Serializer {
             _ => {}
         }
 
-        if self.read_scroll && may_scroll(&tag, is_svg) {
+        if self.read_scroll && may_scroll(&tag, is_svg) && dom::is_scrolled(el) {
             let left = dom::scroll_left(el).round() as i64;
             if left != 0 {
                 attributes.push(("rr_scrollLeft".into(), AttrValue::Int(left)));
@@ -313,7 +385,10 @@ impl Serializer {
             }
         }
 
-        let shadow = dom::shadow_root(el);
+        let shadow = match has_shadow {
+            Some(false) => None,
+            _ => dom::shadow_root(el),
+        };
         if let Some(root) = &shadow {
             self.found.shadow_roots.push(root.clone());
         }
@@ -385,20 +460,25 @@ impl Serializer {
 
     /// How one attribute is recorded, for the snapshot and for attribute mutations alike.
     /// `None` drops it. Text attributes go through the privacy engine; form values are
-    /// recorded from the control's state instead (see `push_value`).
+    /// recorded from the control's state instead (see `push_value`). The element and its
+    /// privacy scope are only looked at by the rules that need them.
     pub fn attribute(
         &self,
-        el: &Element,
+        el: &Subject,
         tag: &str,
         name: &str,
         value: Option<String>,
-        scope: Scope,
     ) -> Option<AttrValue> {
         if ignore_attribute(tag, name) {
             return None;
         }
-        let lower = name.to_ascii_lowercase();
-        match (tag, lower.as_str()) {
+        // Attribute names of HTML elements are lower case already: no copy then.
+        let lower = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(name)
+        };
+        match (tag, lower.as_ref()) {
             ("input" | "textarea" | "select", "value") => return None,
             ("input", "checked") | ("option", "selected") => return None,
             // The frame's document is recorded (and masked) as nodes; `srcdoc` would carry the
@@ -409,7 +489,7 @@ impl Serializer {
         let value = value?;
         if tag == "option" && lower == "value" {
             // An option's value is a value the select can have: masked with the select's.
-            if let Some(select) = el.closest("select").ok().flatten() {
+            if let Some(select) = el.element().closest("select").ok().flatten() {
                 let privacy = &self.options.privacy;
                 let masked =
                     privacy.input_value(privacy.scope_of(&select), &select, "select", &value);
@@ -417,7 +497,9 @@ impl Serializer {
             }
         }
         if Privacy::is_text_attribute(&lower) {
-            return Some(AttrValue::Str(self.options.privacy.text(scope, &value, el)));
+            let privacy = &self.options.privacy;
+            let text = privacy.text_owned(el.scope(privacy), value, el.element());
+            return Some(AttrValue::Str(text));
         }
         let value = transform_attribute(tag, &lower, &value, &self.base_url).unwrap_or(value);
         Some(AttrValue::Str(value))
@@ -513,18 +595,19 @@ pub fn may_scroll(tag: &str, is_svg: bool) -> bool {
     )
 }
 
-/// An element's tag name and every attribute, as the page has them, read in one crossing.
-fn read_element(el: &Element) -> (String, Vec<(String, String)>) {
-    let Some(packed) = dom::tag_and_attributes(el) else {
-        return (dom::tag_name(el), read_attributes(el));
-    };
-    let mut parts = packed.split('\0');
+/// An element's tag name, attributes and whether it hosts a shadow root (`None`: not known).
+type ElementRead = (String, Vec<(String, String)>, Option<bool>);
+
+/// Parses `tag_and_attributes`' answer.
+fn parse_element(packed: &str) -> ElementRead {
+    let has_shadow = packed.starts_with('1');
+    let mut parts = packed.get(1..).unwrap_or_default().split('\0');
     let tag = parts.next().unwrap_or_default().to_string();
     let mut attributes = Vec::new();
     while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
         attributes.push((name.to_string(), value.to_string()));
     }
-    (tag, attributes)
+    (tag, attributes, Some(has_shadow))
 }
 
 /// Every attribute of an element, as the page has it (one crossing per attribute).
