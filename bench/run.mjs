@@ -57,8 +57,8 @@ const ctx = {
     console.warn('warning: ' + msg);
   },
   progress: (label, r) => {
-    const m = (kind) => median(r[kind].map((x) => x.cpuMs)).toFixed(1);
-    console.log(`  ${label.padEnd(28)} main-thread CPU median: none ${m('baseline')}, tapedeck ${m('tapedeck')}, rrweb ${m('rrweb')} ms  [${elapsed()}]`);
+    const m = (kind) => (r[kind] ? median(r[kind].map((x) => x.cpuMs)).toFixed(1) : '—');
+    console.log(`  ${label.padEnd(28)} main-thread CPU median: none ${m('baseline')}, tapedeck emit ${m('tapedeck')}, wire ${m('wire')}, rrweb ${m('rrweb')} ms  [${elapsed()}]`);
     for (const k of Object.keys(r)) for (const x of r[k]) if (x.wallTaskMs > 0) cpuShares.push(x.cpuMs / x.wallTaskMs);
   },
 };

@@ -1,8 +1,9 @@
 // Browser side of the benchmark, added to every page as an init script (before the page's own
 // scripts). Defines window.__bench:
 //
-//   start(kind)   kind 'baseline' | 'tapedeck' | 'rrweb': start recording into the sink, resolve
-//                 once the recorder is ready (Tapedeck: `ready`; rrweb snapshots synchronously)
+//   start(kind)   kind 'baseline' | 'tapedeck' | 'wire' | 'rrweb': start recording into the sink
+//                 (wire: to a stub endpoint), resolve once the recorder is ready (Tapedeck:
+//                 `ready`; rrweb snapshots synchronously)
 //   stop()
 //   quiet(ms)     resolve once nothing was emitted for ms (returns the event count)
 //   flush()       compress what was emitted since the last flush and drop it (see below)
@@ -64,6 +65,27 @@
     if (B.watch && !B.seen && json.includes(B.watch)) B.seen = true;
   };
 
+  // The wire variant's endpoint: a stub fetch that counts what the SDK sends (its gzip bodies)
+  // and answers 200 at once. Each request counts as an "event" for quiet().
+  const INGEST = '/__bench/ingest';
+  let ingestInstalled = false;
+  function installIngest() {
+    if (ingestInstalled) return;
+    ingestInstalled = true;
+    const realFetch = window.fetch;
+    window.fetch = function (input, init) {
+      const url = typeof input === 'string' ? input : input && input.url;
+      if (!url || !url.includes(INGEST)) return realFetch.apply(this, arguments);
+      const body = init && init.body;
+      const bytes = body ? body.byteLength ?? body.size ?? String(body).length : 0;
+      B.gzip += bytes;
+      B.events++;
+      B.flushes++;
+      B.lastEmit = performance.now();
+      return Promise.resolve(new Response('{}', { status: 200, headers: { 'Content-Type': 'application/json' } }));
+    };
+  }
+
   function fflate() {
     const f = window.benchRrweb || window.benchFflate;
     if (!f) throw new Error('bench: no fflate bundle loaded');
@@ -87,7 +109,18 @@
   /** Counters since the last reset (flushes first so nothing is lost). */
   B.take = () => {
     B.flush();
-    return { events: B.events, kinds: B.kinds, raw: B.raw, gzip: B.gzip, flushes: B.flushes, flushMs: B.flushMs, seen: B.seen };
+    // The wire variant's bodies are gzipped in wasm: no raw size, and "events" are requests.
+    const wire = B.kind === 'wire';
+    return {
+      events: wire ? NaN : B.events,
+      requests: wire ? B.events : undefined,
+      kinds: B.kinds,
+      raw: wire ? NaN : B.raw,
+      gzip: B.gzip,
+      flushes: B.flushes,
+      flushMs: wire ? NaN : B.flushMs,
+      seen: B.seen,
+    };
   };
   B.reset = () => {
     B.chunks = [];
@@ -114,6 +147,14 @@
     }
     if (kind === 'tapedeck') {
       const handle = window.tapedeck.record({ ...options, emit: B.emit });
+      B.handle = handle;
+      await handle.ready;
+      return;
+    }
+    if (kind === 'wire') {
+      installIngest();
+      // A short flush interval, so "quiet" (no request for a while) means everything was sent.
+      const handle = window.tapedeck.record({ flushIntervalMs: 100, ...options, endpoint: INGEST });
       B.handle = handle;
       await handle.ready;
       return;

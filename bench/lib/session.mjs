@@ -7,11 +7,14 @@ import { openCdp, metrics, metricDelta, heap, startTrace, stopTrace } from './me
 
 const PAGE_HELPER = path.join(REPO_ROOT, 'bench/lib/page.js');
 
-export const KINDS = ['baseline', 'tapedeck', 'rrweb'];
+// tapedeck: emit() into the same JS sink as rrweb (JSON.stringify + fflate), as rrweb's users
+// consume it. wire: Tapedeck as it ships to an endpoint (batches gzipped in wasm, sent with
+// fetch, answered by a stub in the page; no emit), against rrweb as PostHog ships it.
+export const KINDS = ['baseline', 'tapedeck', 'wire', 'rrweb'];
 
-/** The order of the three variants in run number r: rotated, so none always goes first. */
-export function orderFor(r) {
-  return KINDS.map((_, i) => KINDS[(i + r) % KINDS.length]);
+/** The order of the variants in run number r: rotated, so none always goes first. */
+export function orderFor(r, kinds = KINDS) {
+  return kinds.map((_, i) => kinds[(i + r) % kinds.length]);
 }
 
 /**
@@ -34,7 +37,7 @@ export async function openRun(ctx, url, kind) {
   const t0 = Date.now();
   await page.addScriptTag({ url: kind === 'rrweb' ? ctx.scripts.rrweb : ctx.scripts.sink });
   let loadMs = 0;
-  if (kind === 'tapedeck') {
+  if (kind === 'tapedeck' || kind === 'wire') {
     await page.addScriptTag({ url: '/pkg/dist/tapedeck.js' });
     await page.evaluate(() => window.tapedeck.load());
   }
@@ -76,15 +79,15 @@ export async function measureWindow(ctx, run, work) {
 export { heap };
 
 /**
- * ctx.runs rounds of the three variants (baseline, tapedeck, rrweb) on fresh pages of url, the
- * order rotated each round. Per run: prepare(run) (not measured), the measured window around
+ * ctx.runs rounds of the variants (`kinds`, default KINDS) on fresh pages of url, the order
+ * rotated each round. Per run: prepare(run) (not measured), the measured window around
  * work(run), then the heap after a GC and after(run) (not measured).
- * Returns { baseline: [...], tapedeck: [...], rrweb: [...] }, index r = round r.
+ * Returns { baseline: [...], tapedeck: [...], wire: [...], rrweb: [...] }, index r = round r.
  */
-export async function runVariants(ctx, label, url, { prepare, work, after }) {
-  const runs = Object.fromEntries(KINDS.map((k) => [k, []]));
+export async function runVariants(ctx, label, url, { prepare, work, after, kinds = KINDS }) {
+  const runs = Object.fromEntries(kinds.map((k) => [k, []]));
   for (let r = 0; r < ctx.runs; r++) {
-    for (const kind of orderFor(r)) {
+    for (const kind of orderFor(r, kinds)) {
       let t = Date.now();
       const phases = {};
       const lap = (name) => {
