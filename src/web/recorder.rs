@@ -414,11 +414,10 @@ impl Session {
         self.collecting.set(false);
         let held = std::mem::take(&mut *self.held.borrow_mut());
         self.deliver(&job.meta, job.is_checkout);
-        if let (Some(delivery), Some(json)) = (&self.delivery, &full) {
-            // Not an interaction: never refused for an expired session.
+        if let (Some(delivery), Some(json)) = (&self.delivery, full) {
+            // Not an interaction: never refused for an expired session. Moved, not copied.
             delivery.push(json);
         }
-        drop(full);
         if let (Some(emitter), Some(assembly)) = (&self.emitter, job.assembly) {
             let shell = NodeEncoder::full_snapshot_shell(top, left, job.timestamp);
             emitter.emit_assembled(assembly, &shell, job.is_checkout);
