@@ -142,6 +142,24 @@ mod tests {
     }
 
     #[test]
+    fn inputs_of_every_size_round_trip() {
+        let mut seed = 1u32;
+        for n in (0..4000).step_by(13).chain((4000..100_000).step_by(4999)) {
+            let data: Vec<u8> = (0..n)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (seed >> 16) as u8 % 90 + 32
+                })
+                .collect();
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(&gzip(&data)[..])
+                .read_to_end(&mut out)
+                .unwrap();
+            assert!(out == data, "{n} bytes");
+        }
+    }
+
+    #[test]
     fn a_stream_written_in_pieces_decodes_to_the_input() {
         let input: String = (0..20_000)
             .map(|i| format!(r#"{{"id":{i},"type":2,"tagName":"div"}},"#))
