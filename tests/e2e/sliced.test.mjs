@@ -42,7 +42,9 @@ const run = once(async () => {
           window.__e2eHandle = window.tapedeck.record({ emit });
           await window.__e2eHandle.ready;
         }
-        at.total = await churned;
+        await churned;
+        // More changes after the snapshot, however long it took.
+        at.total = await window.churn(churnMs / 5);
         return at;
       },
       { recorder: RECORDER, churnMs: CHURN_MS },
@@ -77,7 +79,6 @@ test('sliced: the page changed while the snapshot was being taken, and after it'
     // rrweb snapshots in one task; Tapedeck's slices let the page's tasks run in between.
     assert.ok(ticks.snapshot >= 3, `only ${ticks.snapshot} churn tasks ran during the snapshot`);
   }
-  assert.ok(ticks.snapshot < ticks.total, 'the churn went on after the snapshot');
   const nodes = flatten(fullSnapshot(events).data.node).length;
   assert.ok(nodes > 35_000, `the snapshot has ${nodes} nodes`);
   const mutations = incrementalEvents(events, IncrementalSource.Mutation);
