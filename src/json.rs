@@ -37,6 +37,12 @@ impl JsonWriter {
         &self.buf
     }
 
+    /// Cuts the text back to `len` bytes (a char boundary) and keeps the comma state: writing
+    /// goes on as if the cut text were still there (see the snapshot walk's chunks).
+    pub fn truncate(&mut self, len: usize) {
+        self.buf.truncate(len);
+    }
+
     pub fn into_string(self) -> String {
         self.buf
     }

@@ -125,6 +125,14 @@ impl NodeEncoder {
         self.w.into_string()
     }
 
+    /// A FullSnapshot event with `null` for its node, for a caller that has the node tree
+    /// already (parsed chunk by chunk, see the snapshot walk) and sets it in.
+    pub fn full_snapshot_shell(top: i64, left: i64, timestamp: u64) -> String {
+        let mut e = NodeEncoder::full_snapshot();
+        e.w.null();
+        e.finish_full_snapshot(top, left, timestamp)
+    }
+
     /// Starts a Mutation event that adds one subtree under `parent_id` (used to attach an
     /// iframe's document, as rrweb's `isAttachIframe` mutation does); the subtree comes next.
     pub fn attach_subtree(parent_id: u32) -> Self {
@@ -188,6 +196,17 @@ impl NodeEncoder {
 
     pub fn len(&self) -> usize {
         self.w.len()
+    }
+
+    /// The text written from byte `at` (a length returned by [`len`](Self::len)) on.
+    pub fn text_from(&self, at: usize) -> &str {
+        self.w.as_str().get(at..).unwrap_or_default()
+    }
+
+    /// Drops the text from byte `at` on; writing continues as if it were there, so the text
+    /// taken with [`text_from`](Self::text_from) and what follows make the whole JSON.
+    pub fn truncate(&mut self, at: usize) {
+        self.w.truncate(at);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -383,6 +402,40 @@ mod tests {
         );
         assert_eq!(json, golden);
         serde_json::from_str::<serde_json::Value>(&json).expect("valid JSON");
+    }
+
+    #[test]
+    fn shell_and_chunks_make_the_same_event() {
+        assert_eq!(
+            NodeEncoder::full_snapshot_shell(3, 4, 5),
+            r#"{"type":2,"data":{"node":null,"initialOffset":{"top":3,"left":4}},"timestamp":5}"#
+        );
+        // Text taken and dropped as it is written, then the rest: the same JSON as written
+        // in one piece (the comma state survives the cut).
+        let write = |e: &mut NodeEncoder, cut: &mut dyn FnMut(&mut NodeEncoder)| {
+            e.open_document(meta(1), "CSS1Compat");
+            e.open_element(meta(2), "html", &[], ElementFlags::default());
+            e.text(meta(3), "a");
+            cut(e);
+            e.text(meta(4), "b");
+            e.close();
+            cut(e);
+            e.close();
+        };
+        let mut whole = NodeEncoder::full_snapshot();
+        let start = whole.len();
+        write(&mut whole, &mut |_| {});
+        let whole = whole.text_from(start).to_string();
+        let mut pieces = String::new();
+        let mut e = NodeEncoder::full_snapshot();
+        let start = e.len();
+        write(&mut e, &mut |e| {
+            pieces.push_str(e.text_from(start));
+            e.truncate(start);
+        });
+        pieces.push_str(e.text_from(start));
+        assert_eq!(pieces, whole);
+        assert!(pieces.starts_with(r#"{"type":0,"#), "{pieces}");
     }
 
     #[test]

@@ -455,3 +455,35 @@ async fn hiding_the_page_sends_with_keepalive_and_without_custom_headers() {
     assert_all_delivered(&events);
     JsFuture::from(recorder.stop()).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn a_large_snapshot_is_compressed_across_tasks_and_delivered_whole() {
+    clear_storage();
+    install_mock();
+    // A snapshot batch well over the size compressed in slices (256 KB).
+    js("const f = document.createElement('div'); f.id = 'big';
+        f.innerHTML = Array.from({length: 5000}, (_, i) => `<p class=row title=\"t${i}\">row ${i} ${'x'.repeat(i % 50)}</p>`).join('');
+        document.getElementById('fixture')?.remove(); document.body.append(f);");
+    let (mut recorder, events) = start("/ingest-large", &[]);
+    for _ in 0..100 {
+        sleep(50).await;
+        if !requests().is_empty() {
+            break;
+        }
+    }
+    flush(&recorder).await;
+    let reqs = requests();
+    let size = |r: &Value| serde_json::to_string(&r["envelope"]).unwrap().len() as u64;
+    let large = reqs.iter().max_by_key(|r| size(r)).unwrap();
+    assert!(large["url"].as_str().unwrap().ends_with("encoding=gzip"));
+    let json_len = size(large);
+    assert!(json_len > 300_000, "a large batch ({json_len} bytes)");
+    assert!(large["bytes"].as_u64().unwrap() < json_len / 4, "gzip");
+    assert_eq!(
+        large["envelope"]["events"][0]["type"], 2,
+        "the FullSnapshot"
+    );
+    assert_all_delivered(&events);
+    js("document.getElementById('big').remove();");
+    JsFuture::from(recorder.stop()).await.unwrap();
+}

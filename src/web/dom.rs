@@ -33,7 +33,12 @@ extern "C" {
     pub fn tag_and_attributes(element: &Element) -> Option<String>;
     /// A node's kind with its tag and attributes or its text, in one crossing (see glue.js).
     pub fn read_node(node: &Node) -> String;
-    pub fn collect(root: &Node, ids: &js_sys::WeakMap, base: u32) -> js_sys::Object;
+    pub fn collect_start(root: &Node, ids: &js_sys::WeakMap, base: u32) -> JsValue;
+    pub fn collect_step(collect: &JsValue, deadline: f64) -> bool;
+    pub fn collect_cancel(collect: &JsValue);
+    pub fn collect_nodes(collect: &JsValue) -> js_sys::Array;
+    pub fn collect_end(collect: &JsValue) -> js_sys::Int32Array;
+    pub fn collect_flags(collect: &JsValue) -> js_sys::Uint8Array;
     pub fn next_task(callback: JsValue);
     /// The node as a ShadowRoot, by its brand rather than `instanceof`, which is false for
     /// nodes of another window (an iframe's document).

@@ -45,13 +45,48 @@ export function next_task(cb) {
 
 // The snapshot's first phase: the document's nodes in pre-order (open shadow roots' children
 // after their host's light children; nothing under textarea and iframe elements), each
-// given its id (base + index) in `ids`, with its parent's index, the index of its last
-// descendant, and a flag for shadow-root children. Plain JS: no wasm crossings per node.
-export function collect(root, ids, base) {
-  const nodes = [root], parent = [-1], end = [0], flags = [0];
-  ids.set(root, base);
-  const stack = [[0, firstChild.call(root), 0]];
+// given its id (base + index) in `ids`, with the index of its last descendant and a flag for
+// shadow-root children. Plain JS: no wasm crossings per node. It runs in steps of a time
+// budget (`collect_step`); the structure must be the page's at one instant, so a change to
+// the children of a node already listed starts the listing over (after `COLLECT_RESTARTS`,
+// the rest is listed in one go).
+const COLLECT_RESTARTS = 2;
+const COLLECT_NODES_PER_CLOCK_CHECK = 512;
+export function collect_start(root, ids, base) {
+  const c = { root, ids, base, restarts: 0, changed: false, watch: null };
+  c.watch = new MutationObserver((records) => { if (!c.changed) c.changed = touches(c, records); });
+  c.watch.observe(root, { childList: true, subtree: true });
+  collect_reset(c);
+  return c;
+}
+// Whether a childList change hit a node already listed (or an entered shadow root: only
+// those are observed besides the root's subtree).
+function touches(c, records) {
+  for (const r of records) {
+    if (r.type === 'childList' && (c.ids.has(r.target) || nodeType.call(r.target) === 11)) return true;
+  }
+  return false;
+}
+function collect_reset(c) {
+  c.nodes = [c.root]; c.end = [0]; c.flags = [0];
+  c.ids.set(c.root, c.base);
+  c.stack = [[0, firstChild.call(c.root), 0]];
+}
+// Lists nodes until done (true) or until Date.now() passes `deadline` (false).
+export function collect_step(c, deadline) {
+  if (c.changed || (c.watch && touches(c, c.watch.takeRecords()))) {
+    c.changed = false;
+    for (const n of c.nodes) c.ids.delete(n);
+    collect_reset(c);
+    if (++c.restarts > COLLECT_RESTARTS) deadline = Infinity;
+  }
+  const { nodes, end, flags, stack, ids, base } = c;
+  let count = 0;
   while (stack.length) {
+    if (++count === COLLECT_NODES_PER_CLOCK_CHECK) {
+      count = 0;
+      if (Date.now() >= deadline) return false;
+    }
     const top = stack[stack.length - 1];
     const child = top[1];
     if (child === null) {
@@ -59,6 +94,7 @@ export function collect(root, ids, base) {
         top[2] = 1;
         const n = nodes[top[0]];
         const sr = nodeType.call(n) === 1 ? shadowRoot.call(n) : null;
+        if (sr) c.watch.observe(sr, { childList: true, subtree: true });
         top[1] = sr ? firstChild.call(sr) : null;
         continue;
       }
@@ -68,15 +104,23 @@ export function collect(root, ids, base) {
     }
     top[1] = nextSibling.call(child);
     const i = nodes.length;
-    nodes.push(child); parent.push(top[0]); end.push(i); flags.push(top[2]);
+    nodes.push(child); end.push(i); flags.push(top[2]);
     ids.set(child, base + i);
     if (nodeType.call(child) !== 1) continue;
     const t = tagName.call(child);
     if (t === 'TEXTAREA' || t === 'IFRAME' || t === 'textarea' || t === 'iframe') continue;
     stack.push([i, firstChild.call(child), 0]);
   }
-  return { nodes, parent: Int32Array.from(parent), end: Int32Array.from(end), flags: Uint8Array.from(flags) };
+  c.watch.disconnect();
+  c.watch = null;
+  return true;
 }
+// Stops a listing left unfinished (its observer would keep the listed nodes alive).
+export function collect_cancel(c) { if (c.watch) { c.watch.disconnect(); c.watch = null; } }
+// The finished listing (after `collect_step` returned true).
+export function collect_nodes(c) { return c.nodes; }
+export function collect_end(c) { return Int32Array.from(c.end); }
+export function collect_flags(c) { return Uint8Array.from(c.flags); }
 
 // An element's tag name and attributes in one crossing: "S TAG\0name\0value\0name\0value",
 // S being "1" when the element hosts an open shadow root, else "0" (one crossing fewer per
@@ -110,6 +154,37 @@ export function read_node(n) {
 export function as_shadow_root(n) {
   if (nodeType.call(n) !== 11) return null;
   try { return host.call(n) ? n : null; } catch (_) { return null; }
+}
+
+// ---- A FullSnapshot's node tree, parsed chunk by chunk as the walk writes it (emit.rs)
+// A chunk continues the JSON where the last one stopped (see walk.rs `Chunk`): wrapped in
+// `from` bare containers, the outermost standing for the one that holds the document, and
+// closed after `to`, it parses on its own. Its nodes are appended to the containers open
+// before it; the outermost `kept` of those stay open, followed by the last child of the
+// innermost, and so on, `to` in all (pre-order: an open node is its parent's last child).
+// A node's keys after its `childNodes` may come in a later chunk than the node itself.
+export function assembly_new() { const root = { childNodes: [] }; return { root, open: [root] }; }
+export function assembly_add(a, text, from, kept, to) {
+  // The walk inserts a comma before a sibling; the first of a chunk has none in front now.
+  const body = text.charCodeAt(0) === 44 ? text.slice(1) : text;
+  let level = JSON.parse('{"childNodes":['.repeat(from) + body + ']}'.repeat(to));
+  for (let d = 0; d < from; d++) {
+    const node = a.open[d], items = level.childNodes, into = node.childNodes, inner = d + 1 < from;
+    for (let j = inner ? 1 : 0; j < items.length; j++) into.push(items[j]);
+    // Keys written after a node's children (rrweb's order: `id`, `isShadowHost`, ...) land
+    // on the wrapper that stands for it: they belong to the node parsed in an earlier chunk.
+    for (const k in level) if (k !== 'childNodes') node[k] = level[k];
+    level = inner ? items[0] : null;
+  }
+  const open = a.open;
+  open.length = kept;
+  while (open.length < to) { const c = open[open.length - 1].childNodes; open.push(c[c.length - 1]); }
+}
+// The event: `shell` is its JSON with `null` for the node.
+export function assembly_finish(a, shell) {
+  const event = JSON.parse(shell);
+  event.data.node = a.root.childNodes[0];
+  return event;
 }
 
 // ---- Prototype patches that chain to what was there and can be undone (RAII in patch.rs)

@@ -207,6 +207,11 @@ impl Part for MutationPart {
         self.timer.borrow_mut().take();
     }
 
+    /// The snapshot's numbering ended: records from before it are shown by the snapshot.
+    fn structure_fixed(&self, session: &Session) {
+        self.before_snapshot(session);
+    }
+
     fn watch_root(&self, _session: &Session, root: &Node) {
         self.observe(root);
     }

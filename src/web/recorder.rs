@@ -2,7 +2,7 @@
 
 use super::delivery::Delivery;
 use super::dom;
-use super::emit::Emitter;
+use super::emit::{Assembly, Emitter};
 use super::listener::Listener;
 use super::mirror::Mirror;
 use super::privacy::PrivacyGuard;
@@ -26,7 +26,7 @@ const SNAPSHOT_SLICE_MS: f64 = 8.0;
 #[cfg(debug_assertions)]
 const SNAPSHOT_SLICE_MS: f64 = 40.0;
 
-/// A full snapshot in progress, and the events that happened meanwhile.
+/// A full snapshot in progress.
 struct SnapshotJob {
     timestamp: Timestamp,
     is_checkout: bool,
@@ -34,6 +34,10 @@ struct SnapshotJob {
     /// The window's scroll offset when the snapshot began.
     offset: (i64, i64),
     walk: Walk,
+    /// The event's node tree for `emit`, parsed slice by slice.
+    assembly: Option<Assembly>,
+    /// Slices run so far.
+    slices: u32,
 }
 
 /// A running piece of the recording (an observer, a set of listeners, patches). Parts are
@@ -42,6 +46,10 @@ struct SnapshotJob {
 pub trait Part {
     /// A new full snapshot is about to renumber every node: drop or flush state that holds ids.
     fn before_snapshot(&self, _session: &Session) {}
+    /// The snapshot's structure is settled: every node it shows has its new id. Changes made
+    /// before now are in the snapshot (content is read after this), so records of them that
+    /// are still waiting must be dropped.
+    fn structure_fixed(&self, _session: &Session) {}
     /// A full snapshot was emitted (the first one or a checkout).
     fn after_snapshot(&self, _session: &Session) {}
     /// The snapshot (or a mutation) found an open shadow root or an iframe document to watch.
@@ -69,6 +77,9 @@ pub struct Session {
     since_checkout: Cell<(u32, Timestamp)>,
     snapshot: RefCell<Option<SnapshotJob>>,
     snapshotting: Cell<bool>,
+    /// The snapshot is still listing and numbering the page's nodes: ids are not settled,
+    /// so nothing may read or assign them (see `id_of`, `with_mirror`).
+    collecting: Cell<bool>,
     /// Events sent while a snapshot is being taken; they follow it.
     held: RefCell<Vec<String>>,
     first_done: Cell<bool>,
@@ -120,6 +131,7 @@ impl Session {
             since_checkout: Cell::new((0, 0)),
             snapshot: RefCell::new(None),
             snapshotting: Cell::new(false),
+            collecting: Cell::new(false),
             held: RefCell::new(Vec::new()),
             first_done: Cell::new(false),
             snapshot_waiters: RefCell::new(Vec::new()),
@@ -178,9 +190,10 @@ impl Session {
         }
     }
 
-    /// Emits what the parts observed and still hold (see [`Part::flush`]).
+    /// Emits what the parts observed and still hold (see [`Part::flush`]). Not while a
+    /// snapshot is being taken: changes seen meanwhile are reconciled by it.
     pub fn flush_parts(&self) {
-        if self.started() {
+        if self.started() && !self.snapshotting.get() {
             self.each_part(|p| p.flush(self));
         }
     }
@@ -201,13 +214,23 @@ impl Session {
         self.privacy.clone()
     }
 
-    /// The id of a node the replay knows, if any.
+    /// The id of a node the replay knows, if any. None while a snapshot is numbering the
+    /// page: an event about a node then would be seen in the snapshot itself (values are read
+    /// after the numbering), or be transient (a click).
     pub fn id_of(&self, node: &Node) -> Option<u32> {
+        if self.collecting.get() {
+            return None;
+        }
         self.state.try_borrow().ok()?.mirror.id_of(node)
     }
 
-    /// Runs `f` with the mirror; `None` if it is in use (a re-entrant call from `emit`).
+    /// Runs `f` with the mirror; `None` if it is in use (a re-entrant call from `emit`), or
+    /// while a snapshot is numbering the page (changes made until it is done are in the
+    /// snapshot, and ids handed out meanwhile would collide with the snapshot's).
     pub fn with_mirror<R>(&self, f: impl FnOnce(&mut Mirror, &Config) -> R) -> Option<R> {
+        if self.collecting.get() {
+            return None;
+        }
         let mut state = self.state.try_borrow_mut().ok()?;
         let state = &mut *state;
         Some(f(&mut state.mirror, &state.config))
@@ -288,6 +311,7 @@ impl Session {
         *slot = Some(job);
         drop(slot);
         self.snapshotting.set(true);
+        self.collecting.set(true);
         self.continue_snapshot();
     }
 
@@ -314,6 +338,8 @@ impl Session {
                 self.window.scroll_x().unwrap_or(0.0).round() as i64,
             ),
             walk,
+            assembly: self.emitter.as_ref().map(Emitter::begin_assembly),
+            slices: 0,
         })
     }
 
@@ -330,24 +356,54 @@ impl Session {
         let deadline = js_sys::Date::now() + SNAPSHOT_SLICE_MS;
         // A page callback run by the walk (maskTextFn) may call back into the recorder: every
         // borrow here is tried, never forced.
-        let done = {
+        let (done, structure_fixed, slices) = {
             let Ok(mut job) = self.snapshot.try_borrow_mut() else {
                 return;
             };
-            let (Some(job), Ok(mut state)) = (job.as_mut(), self.state.try_borrow_mut()) else {
+            let Some(job) = job.as_mut() else {
                 return;
             };
-            job.walk.step(&mut state.mirror, deadline)
+            let Ok(mut state) = self.state.try_borrow_mut() else {
+                return;
+            };
+            let done = job.walk.step(&mut state.mirror, deadline);
+            drop(state);
+            job.slices += 1;
+            let collecting = job.walk.is_collecting();
+            if !collecting {
+                if let (Some(emitter), Some(assembly)) = (&self.emitter, &job.assembly) {
+                    emitter.add_chunk(assembly, job.walk.chunk());
+                    // The endpoint needs the event's JSON whole; `emit` alone does not.
+                    job.walk.cut(self.delivery.is_none());
+                }
+            }
+            (done, self.collecting.get() && !collecting, job.slices)
         };
-        if !done {
+        if structure_fixed {
+            self.collecting.set(false);
+            self.each_part(|p| p.structure_fixed(self));
+        }
+        // A sliced snapshot is emitted from a task of its own: the page's `emit` handles a
+        // large event (and may serialize it), which should not add to a slice's time.
+        if !done || slices > 1 {
             let weak = self.this.borrow().clone();
             dom::next_task(Closure::once_into_js(move || {
                 if let Some(session) = weak.upgrade() {
-                    session.continue_snapshot();
+                    if done {
+                        session.complete_snapshot();
+                    } else {
+                        session.continue_snapshot();
+                    }
                 }
             }));
             return;
         }
+        self.complete_snapshot();
+    }
+
+    /// Emits the finished snapshot (Meta, FullSnapshot, iframe documents), then the events
+    /// held back while it was taken.
+    fn complete_snapshot(&self) {
         let Some(job) = self
             .snapshot
             .try_borrow_mut()
@@ -356,11 +412,28 @@ impl Session {
         else {
             return;
         };
-        let (events, roots) = self.finish_snapshot(job.walk, job.meta, job.offset, job.timestamp);
+        let (top, left) = job.offset;
+        let (enc, mut roots) = job.walk.finish();
+        // The whole JSON only when an endpoint takes it; `emit` has the tree assembled.
+        let full = self
+            .delivery
+            .is_some()
+            .then(|| enc.finish_full_snapshot(top, left, job.timestamp));
+        let frames = self.walk_frames(&mut roots, job.timestamp);
         self.since_checkout.set((0, job.timestamp));
         self.snapshotting.set(false);
+        self.collecting.set(false);
         let held = std::mem::take(&mut *self.held.borrow_mut());
-        for event in &events {
+        self.deliver(&job.meta, job.is_checkout);
+        if let (Some(delivery), Some(json)) = (&self.delivery, full) {
+            // Not an interaction: never refused for an expired session. Moved, not copied.
+            delivery.push(json);
+        }
+        if let (Some(emitter), Some(assembly)) = (&self.emitter, job.assembly) {
+            let shell = NodeEncoder::full_snapshot_shell(top, left, job.timestamp);
+            emitter.emit_assembled(assembly, &shell, job.is_checkout);
+        }
+        for event in &frames {
             self.deliver(event, job.is_checkout);
         }
         for event in &held {
@@ -371,19 +444,12 @@ impl Session {
         self.first_snapshot_done();
     }
 
-    /// The FullSnapshot event, then iframe documents (and iframes nested in them), each as its
-    /// own attach event; iframe documents are small and walked at once.
-    fn finish_snapshot(
-        &self,
-        walk: Walk,
-        meta: String,
-        (top, left): (i64, i64),
-        timestamp: Timestamp,
-    ) -> (Vec<String>, FoundRoots) {
-        let (enc, mut roots) = walk.finish();
-        let mut events = vec![meta, enc.finish_full_snapshot(top, left, timestamp)];
+    /// Iframe documents (and iframes nested in them), each as its own attach event; iframe
+    /// documents are small and walked at once.
+    fn walk_frames(&self, roots: &mut FoundRoots, timestamp: Timestamp) -> Vec<String> {
+        let mut events = Vec::new();
         let Ok(mut state) = self.state.try_borrow_mut() else {
-            return (events, roots);
+            return events;
         };
         let state = &mut *state;
         let mut index = 0;
@@ -399,7 +465,7 @@ impl Session {
             roots.shadow_roots.extend(nested.shadow_roots);
             index += 1;
         }
-        (events, roots)
+        events
     }
 
     /// Hands newly found shadow roots and iframe documents to the parts that observe them.

@@ -1,20 +1,26 @@
 //! The full-snapshot walk, in two phases so it can be split across tasks without losing its
 //! place in a page that keeps changing.
 //!
-//! Phase one (plain JS, one crossing) lists the document's nodes in pre-order and numbers
-//! them: the structure the snapshot describes is fixed at that instant. Phase two describes the
-//! listed nodes a slice at a time; between slices the page runs, and its mutations are
-//! recorded against the numbered structure (every listed node already has its id), to be
-//! emitted after the snapshot. Nothing here recurses, and no live `nextSibling` pointer is
-//! held across a slice, so a node moved or removed meanwhile cannot derail the walk.
+//! Phase one (plain JS, in glue.js) lists the document's nodes in pre-order and numbers them:
+//! the structure the snapshot describes is the page's at the instant the listing ends (it
+//! runs in time-boxed steps too, and starts over when the page changes the children of a
+//! node it has listed). Phase two describes the listed nodes a slice at a time; between
+//! slices the page runs, and its mutations are recorded against the numbered structure (every
+//! listed node already has its id), to be emitted after the snapshot. Nothing here recurses,
+//! and no live `nextSibling` pointer is held across a slice, so a node moved or removed
+//! meanwhile cannot derail the walk.
+//!
+//! The JSON written can be taken in chunks as it grows ([`Walk::chunk`]): each chunk comes
+//! with the nesting it continues and leaves open, so the `emit` path can parse it into
+//! objects a slice at a time instead of parsing the whole event at the end.
 
 use super::dom;
 use super::mirror::Mirror;
 use super::recorder::FoundRoots;
 use super::serialize::{Described, ParentContext, SerializeOptions, Serializer};
 use crate::snapshot::{NodeEncoder, NodeMeta};
-use js_sys::{Array, Int32Array, Reflect, Uint8Array};
-use wasm_bindgen::JsCast;
+use js_sys::Array;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Node};
 
 /// How many nodes are described between two looks at the clock.
@@ -23,8 +29,9 @@ const NODES_PER_CLOCK_CHECK: u32 = 128;
 pub struct Walk {
     enc: NodeEncoder,
     serializer: Serializer,
+    /// Phase one's state (a JS object, see `collect_start`) while the listing is unfinished.
+    collecting: Option<JsValue>,
     nodes: Array,
-    parent: Vec<i32>,
     end: Vec<i32>,
     shadow: Vec<u8>,
     /// The id of the node at index 0 (the document); node `i` has id `base + i`.
@@ -32,10 +39,26 @@ pub struct Walk {
     next: u32,
     /// Open elements (index, context for their children), the document at the bottom.
     open: Vec<(u32, ParentContext)>,
+    /// Where the JSON not yet taken as a chunk starts, how many nodes were open there, and
+    /// the fewest open since.
+    chunk_at: usize,
+    chunk_depth: u32,
+    chunk_low: u32,
+}
+
+/// JSON text written by the walk since the last cut, and its nesting. Counted with an outer
+/// container that holds the document: `from` containers were open where the text starts
+/// (and the text continues the innermost one's `childNodes`), the outermost `kept` of them
+/// are still open where it ends, and `to` are open there in all.
+pub struct Chunk<'a> {
+    pub text: &'a str,
+    pub from: u32,
+    pub kept: u32,
+    pub to: u32,
 }
 
 impl Walk {
-    /// Lists and numbers `document`'s nodes, and opens the document node in `enc`, which is
+    /// Starts listing `document`'s nodes, and opens the document node in `enc`, which is
     /// already positioned where it goes. `is_iframe` gives nodes the document's id as `rootId`.
     pub fn new(
         mut enc: NodeEncoder,
@@ -45,14 +68,9 @@ impl Walk {
         options: SerializeOptions,
     ) -> Self {
         let base = mirror.next_id();
-        let list = dom::collect(document, mirror.ids(), base);
-        let get = |name: &str| Reflect::get(&list, &name.into()).unwrap_or_default();
-        let nodes: Array = get("nodes").unchecked_into();
-        let parent = get("parent").unchecked_into::<Int32Array>().to_vec();
-        let end = get("end").unchecked_into::<Int32Array>().to_vec();
-        let shadow = get("flags").unchecked_into::<Uint8Array>().to_vec();
-        mirror.reserve(nodes.length());
+        let collecting = dom::collect_start(document, mirror.ids(), base);
         let serializer = Serializer::new(options, document, is_iframe.then_some(base));
+        let chunk_at = enc.len();
         enc.open_document(
             NodeMeta {
                 id: base,
@@ -74,20 +92,48 @@ impl Walk {
         Walk {
             enc,
             serializer,
-            nodes,
-            parent,
-            end,
-            shadow,
+            collecting: Some(collecting),
+            nodes: Array::new(),
+            end: Vec::new(),
+            shadow: Vec::new(),
             base,
             next: 1,
             open: vec![(0, context)],
+            chunk_at,
+            chunk_depth: 0,
+            chunk_low: 0,
         }
+    }
+
+    /// True until phase one (the listing and numbering) is done: until then no node of the
+    /// document has a settled id.
+    pub fn is_collecting(&self) -> bool {
+        self.collecting.is_some()
+    }
+
+    /// Lists nodes until done or `deadline`; true once the listing is complete.
+    fn collect(&mut self, mirror: &mut Mirror, deadline: f64) -> bool {
+        let Some(collecting) = &self.collecting else {
+            return true;
+        };
+        if !dom::collect_step(collecting, deadline) {
+            return false;
+        }
+        self.nodes = dom::collect_nodes(collecting);
+        self.end = dom::collect_end(collecting).to_vec();
+        self.shadow = dom::collect_flags(collecting).to_vec();
+        mirror.reserve(self.nodes.length());
+        self.collecting = None;
+        true
     }
 
     /// Describes nodes until done or until `deadline` (`Date.now()` ms) has passed; returns true
     /// when the whole document is written.
     pub fn step(&mut self, mirror: &mut Mirror, deadline: f64) -> bool {
-        let count = self.parent.len() as u32;
+        if !self.collect(mirror, deadline) {
+            return false;
+        }
+        let count = self.end.len() as u32;
         let mut since_check = 0;
         loop {
             // Close the elements whose descendants are all written.
@@ -96,6 +142,7 @@ impl Walk {
                     break;
                 }
                 self.open.pop();
+                self.chunk_low = self.chunk_low.min(self.open.len() as u32);
                 self.enc.close();
             }
             if self.next >= count {
@@ -112,8 +159,32 @@ impl Walk {
         }
     }
 
-    pub fn finish(self) -> (NodeEncoder, FoundRoots) {
-        (self.enc, self.serializer.found)
+    pub fn finish(mut self) -> (NodeEncoder, FoundRoots) {
+        let enc = std::mem::replace(&mut self.enc, NodeEncoder::adds());
+        let found = std::mem::take(&mut self.serializer.found);
+        (enc, found)
+    }
+
+    /// The JSON written since the last [`cut`](Self::cut) (from the document node on, at
+    /// first).
+    pub fn chunk(&self) -> Chunk<'_> {
+        Chunk {
+            text: self.enc.text_from(self.chunk_at),
+            from: self.chunk_depth + 1,
+            kept: self.chunk_low + 1,
+            to: self.open.len() as u32 + 1,
+        }
+    }
+
+    /// Starts the next chunk here. `discard` drops the text taken, when nothing else needs
+    /// the whole event's JSON: the walk then holds one slice's JSON, not the page's.
+    pub fn cut(&mut self, discard: bool) {
+        if discard {
+            self.enc.truncate(self.chunk_at);
+        }
+        self.chunk_at = self.enc.len();
+        self.chunk_depth = self.open.len() as u32;
+        self.chunk_low = self.chunk_depth;
     }
 
     fn visit(&mut self, mirror: &mut Mirror) {
@@ -172,5 +243,14 @@ impl Walk {
             mirror.forget(&self.nodes.get(j).unchecked_into());
         }
         self.next = last + 1;
+    }
+}
+
+impl Drop for Walk {
+    /// A walk dropped during its listing (the recorder stopped) stops the listing's observer.
+    fn drop(&mut self) {
+        if let Some(collecting) = self.collecting.take() {
+            dom::collect_cancel(&collecting);
+        }
     }
 }

@@ -6,11 +6,12 @@
 mod storage;
 mod transport;
 
+use super::dom;
 use super::listener::Listener;
 use super::recorder::{now, Session};
 use crate::config::{Compression, DeliveryConfig};
 use crate::delivery::batch::Batcher;
-use crate::delivery::gzip::gzip;
+use crate::delivery::gzip::{gzip, GzipStream};
 use crate::delivery::queue::{Dropped, Pending, Queue};
 use crate::delivery::retry::{classify, Backoff, Outcome};
 use crate::delivery::session::{new_id, resume, SessionState, WindowState};
@@ -19,11 +20,18 @@ use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use storage::Stores;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 use web_sys::Window;
 
 /// Browsers refuse keepalive requests once 64 KiB are in flight; unload chunks stay below.
 const UNLOAD_BUDGET_BYTES: usize = 60 * 1024;
+/// A batch at least this large (a full snapshot of a large page) is compressed across tasks,
+/// so no task spends more than about `GZIP_SLICE_MS` on it.
+const SLICED_GZIP_BYTES: usize = 256 * 1024;
+const GZIP_SLICE_MS: f64 = 8.0;
+/// Input compressed between two looks at the clock.
+const GZIP_PIECE_BYTES: usize = 32 * 1024;
 /// The Custom event tag that records data dropped to respect `maxQueueBytes`.
 pub const DROPPED_TAG: &str = "tapedeck/dropped";
 
@@ -51,6 +59,26 @@ struct State {
     waiters: Vec<Function>,
     /// The batches (seq, events) last handed to keepalive requests on unload.
     unloaded: Option<Vec<(u64, usize)>>,
+    /// The head of the queue being compressed a slice at a time; it counts as in flight.
+    encoding: Option<Encoding>,
+}
+
+/// A large batch's body in the making (see `SLICED_GZIP_BYTES`).
+struct Encoding {
+    /// Which batch: its window, first event index and event count.
+    batch: (String, u64, usize),
+    json: String,
+    /// Bytes of `json` compressed so far.
+    done: usize,
+    stream: GzipStream,
+}
+
+/// What `pump` does once the state is released.
+enum Next {
+    Idle(Vec<Function>),
+    Send(Vec<u8>),
+    Encode,
+    Wait,
 }
 
 /// The sessionStorage key marking this tab's window as held by a live recorder.
@@ -131,6 +159,7 @@ impl Delivery {
                 retry: None,
                 waiters: Vec::new(),
                 unloaded: None,
+                encoding: None,
             }),
             this: RefCell::new(Weak::new()),
             session: RefCell::new(Weak::new()),
@@ -215,9 +244,10 @@ impl Delivery {
     /// Takes one event. Returns false, without taking it, when the visitor comes back after
     /// the session expired: a new session has begun, and the caller takes its full snapshot
     /// before pushing the event again.
-    pub fn push(&self, json: &str) -> bool {
+    pub fn push(&self, json: impl Into<String>) -> bool {
+        let json: String = json.into();
         let t = now();
-        let interaction = is_interaction(json);
+        let interaction = is_interaction(&json);
         {
             let Ok(mut s) = self.state.try_borrow_mut() else {
                 return true;
@@ -231,7 +261,7 @@ impl Delivery {
             if interaction {
                 s.session.last_activity = t;
             }
-            s.batcher.push(json.to_string());
+            s.batcher.push(json);
             if s.batcher.bytes() < self.config.max_batch_bytes as usize {
                 return true;
             }
@@ -332,26 +362,53 @@ impl Delivery {
         s.session.age(now()) >= u64::from(self.config.minimum_duration_ms)
     }
 
-    /// Sends the head of the queue if nothing is in flight or waiting to be retried.
+    /// Sends the head of the queue if nothing is in flight or waiting to be retried. A large
+    /// batch is compressed first, across tasks (`encode_slice`), and sent when done.
     fn pump(&self) {
-        let (body, waiters) = {
+        let next = {
             let Ok(mut s) = self.state.try_borrow_mut() else {
                 return;
             };
             let s = &mut *s;
-            if s.queue.is_empty() {
-                (None, std::mem::take(&mut s.waiters))
-            } else if s.queue.head_in_flight || s.retry.is_some() || !self.may_send(s) {
-                return;
-            } else {
-                s.queue.head_in_flight = true;
-                let compression = self.config.compression;
-                let head = s.queue.head().expect("queue is not empty");
-                (Some(encode(head, compression).to_vec()), Vec::new())
+            let busy = s.queue.head_in_flight || s.retry.is_some() || !self.may_send(s);
+            let compression = self.config.compression;
+            match s.queue.head() {
+                None => Next::Idle(std::mem::take(&mut s.waiters)),
+                Some(_) if busy => Next::Wait,
+                Some(head)
+                    if head.body.is_none()
+                        && compression == Compression::Gzip
+                        && head.bytes() >= SLICED_GZIP_BYTES =>
+                {
+                    let json = head
+                        .batch
+                        .envelope(&head.session_id, &head.window_id, now());
+                    s.encoding = Some(Encoding {
+                        batch: (
+                            head.window_id.clone(),
+                            head.batch.seq,
+                            head.batch.events.len(),
+                        ),
+                        stream: GzipStream::new(json.len() / 6),
+                        json,
+                        done: 0,
+                    });
+                    s.queue.head_in_flight = true;
+                    Next::Encode
+                }
+                Some(head) => {
+                    let body = encode(head, compression).to_vec();
+                    s.queue.head_in_flight = true;
+                    Next::Send(body)
+                }
             }
         };
-        resolve_all(waiters);
-        let Some(body) = body else { return };
+        let body = match next {
+            Next::Idle(waiters) => return resolve_all(waiters),
+            Next::Wait => return,
+            Next::Encode => return self.encode_later(),
+            Next::Send(body) => body,
+        };
         let Some(request) =
             transport::start(&self.window, &self.url, &body, &self.config.headers, false)
         else {
@@ -366,6 +423,62 @@ impl Delivery {
                 d.after(outcome, reply.status);
             }
         });
+    }
+
+    fn encode_later(&self) {
+        let weak = self.this.borrow().clone();
+        dom::next_task(Closure::once_into_js(move || {
+            if let Some(d) = weak.upgrade() {
+                d.encode_slice();
+            }
+        }));
+    }
+
+    /// Compresses the large head batch for about `GZIP_SLICE_MS`; sends it once done.
+    fn encode_slice(&self) {
+        let deadline = js_sys::Date::now() + GZIP_SLICE_MS;
+        let finished = {
+            let Ok(mut s) = self.state.try_borrow_mut() else {
+                return;
+            };
+            let s = &mut *s;
+            let Some(job) = s.encoding.as_mut() else {
+                return;
+            };
+            let json = job.json.as_bytes();
+            while job.done < json.len() {
+                let end = (job.done + GZIP_PIECE_BYTES).min(json.len());
+                job.stream.write(&json[job.done..end]);
+                job.done = end;
+                if js_sys::Date::now() >= deadline {
+                    break;
+                }
+            }
+            let finished = job.done >= json.len();
+            if finished {
+                if let Some(job) = s.encoding.take() {
+                    let body = job.stream.finish();
+                    // The head cannot change meanwhile (in flight: never dropped or split).
+                    if let Some(head) = s.queue.head() {
+                        let batch = (
+                            head.window_id.clone(),
+                            head.batch.seq,
+                            head.batch.events.len(),
+                        );
+                        if head.body.is_none() && batch == job.batch {
+                            head.body = Some(body);
+                        }
+                    }
+                }
+                s.queue.head_in_flight = false;
+            }
+            finished
+        };
+        if finished {
+            self.pump();
+        } else {
+            self.encode_later();
+        }
     }
 
     /// Acts on the outcome of sending the head of the queue.
