@@ -34,7 +34,7 @@ build: setup
 	mkdir -p pkg/dist
 	node_modules/.bin/wasm-opt -Oz --converge --strip-producers --enable-bulk-memory --enable-sign-ext \
 	  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
-	  $(BINDGEN)/core_bg.wasm -o pkg/dist/tapedeck.wasm
+	  $(BINDGEN)/core_bg.wasm -o $(BINDGEN)/core_opt.wasm
 	node tools/bundle.mjs
 	@$(MAKE) --no-print-directory size
 
