@@ -248,40 +248,57 @@ pub enum ConfigError {
     },
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ConfigError {
+    /// The message shown to the page. Built by concatenation rather than `write!`: the
+    /// `core::fmt` machinery costs the wasm file several KB.
+    pub fn message(&self) -> String {
         match self {
             ConfigError::NotAnObject { got } => {
-                write!(f, "tapedeck: record() expects an options object, got {got}")
+                ["tapedeck: record() expects an options object, got ", got].concat()
             }
             ConfigError::Unknown {
                 option,
                 suggestion,
                 known,
             } => {
-                write!(f, "tapedeck: unknown option `{option}`")?;
+                let mut m = ["tapedeck: unknown option `", option, "`"].concat();
                 match suggestion {
-                    Some(s) => write!(f, " (did you mean `{s}`?)"),
-                    None => write!(f, " (known options: {})", known.join(", ")),
+                    Some(s) => m.push_str(&[" (did you mean `", s, "`?)"].concat()),
+                    None => m.push_str(&[" (known options: ", &known.join(", "), ")"].concat()),
                 }
+                m
             }
             ConfigError::WrongType {
                 option,
                 expected,
                 got,
-            } => {
-                write!(
-                    f,
-                    "tapedeck: option `{option}` expects {expected}, got {got}"
-                )
-            }
+            } => [
+                "tapedeck: option `",
+                option,
+                "` expects ",
+                expected,
+                ", got ",
+                got,
+            ]
+            .concat(),
             ConfigError::Missing { option, why } => {
-                write!(f, "tapedeck: option `{option}` is required: {why}")
+                ["tapedeck: option `", option, "` is required: ", why].concat()
             }
-            ConfigError::Needs { option, needs } => {
-                write!(f, "tapedeck: option `{option}` only applies with `{needs}`")
-            }
+            ConfigError::Needs { option, needs } => [
+                "tapedeck: option `",
+                option,
+                "` only applies with `",
+                needs,
+                "`",
+            ]
+            .concat(),
         }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -403,7 +420,7 @@ fn parse_sampling(value: &Value) -> Result<SamplingConfig, ConfigError> {
         if *value == Value::Null {
             continue;
         }
-        let path = format!("sampling.{name}");
+        let path = ["sampling.", name].concat();
         match name.as_str() {
             "mousemove" => {
                 sampling.mousemove = match value {
@@ -458,7 +475,7 @@ fn parse_delivery(
                     match v {
                         Value::String(s) => d.headers.push((header.clone(), s.clone())),
                         other => {
-                            return Err(wrong(&format!("headers.{header}"), "a string", other))
+                            return Err(wrong(&["headers.", header].concat(), "a string", other))
                         }
                     }
                 }
@@ -545,7 +562,7 @@ fn parse_mask_input_options(value: &Value) -> Result<MaskInputOptions, ConfigErr
         let Some(kind) = MASKABLE_INPUT_KINDS.iter().find(|k| **k == name) else {
             return Err(unknown(name, "maskInputOptions.", MASKABLE_INPUT_KINDS));
         };
-        let path = format!("maskInputOptions.{name}");
+        let path = ["maskInputOptions.", name].concat();
         options
             .by_type
             .push((kind.to_string(), boolean(&path, value)?));
@@ -555,7 +572,7 @@ fn parse_mask_input_options(value: &Value) -> Result<MaskInputOptions, ConfigErr
 
 fn unknown(name: &str, prefix: &str, known: &'static [&'static str]) -> ConfigError {
     ConfigError::Unknown {
-        option: format!("{prefix}{name}"),
+        option: [prefix, name].concat(),
         suggestion: closest(name, known),
         known,
     }

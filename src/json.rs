@@ -183,7 +183,8 @@ impl JsonWriter {
     }
 }
 
-fn push_u64(buf: &mut String, mut value: u64) {
+/// Appends `value` in decimal (without the `core::fmt` machinery, which costs wasm bytes).
+pub fn push_u64(buf: &mut String, mut value: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {

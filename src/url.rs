@@ -18,12 +18,12 @@ pub fn resolve(base: &str, reference: &str) -> String {
         return reference.to_string();
     }
     if let Some(rest) = reference.strip_prefix("//") {
-        return format!("{}//{}", base.scheme_colon, rest);
+        return [base.scheme_colon, "//", rest].concat();
     }
     let (ref_path, ref_tail) = split_path(reference);
     let authority = base.authority.unwrap_or("");
     let prefix = if base.authority.is_some() {
-        format!("{}//{}", base.scheme_colon, authority)
+        [base.scheme_colon, "//", authority].concat()
     } else {
         base.scheme_colon.to_string()
     };
@@ -34,7 +34,7 @@ pub fn resolve(base: &str, reference: &str) -> String {
         } else {
             base.query
         };
-        return format!("{prefix}{}{query}{ref_tail}", base.path);
+        return [&prefix, base.path, query, ref_tail].concat();
     }
     let merged = if ref_path.starts_with('/') {
         remove_dot_segments(ref_path)
@@ -44,9 +44,9 @@ pub fn resolve(base: &str, reference: &str) -> String {
             None if base.authority.is_some() => "/",
             None => "",
         };
-        remove_dot_segments(&format!("{dir}{ref_path}"))
+        remove_dot_segments(&[dir, ref_path].concat())
     };
-    format!("{prefix}{merged}{ref_tail}")
+    [&prefix, &merged, ref_tail].concat()
 }
 
 /// True when `s` starts with `scheme:` (a letter, then letters, digits, `+`, `-`, `.`).
@@ -126,7 +126,7 @@ fn remove_dot_segments(path: &str) -> String {
     }
     let joined = out.join("/");
     if absolute && !joined.starts_with('/') {
-        format!("/{joined}")
+        ["/", &joined].concat()
     } else {
         joined
     }

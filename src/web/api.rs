@@ -132,7 +132,7 @@ extern "C" {
 pub fn record(options: RecordOptions) -> Result<Recorder, JsError> {
     let mut functions = FunctionTable::default();
     let value = to_value(&options, &mut functions);
-    let config = Config::parse(&value).map_err(|e| JsError::new(&e.to_string()))?;
+    let config = Config::parse(&value).map_err(|e| JsError::new(&e.message()))?;
     let function = |f: Option<FnRef>| f.and_then(|f| functions.get(f).cloned());
     let window =
         web_sys::window().ok_or_else(|| JsError::new("tapedeck: record() needs a window"))?;
