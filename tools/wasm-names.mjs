@@ -136,6 +136,15 @@ export function shortenNames(wasm, js, glueModule) {
     if (i.module === glueModule) consider(i.field, (n) => new RegExp(`(?<![\\w$.])${escape(n)}(?=:)`, 'g'));
   }
   for (const e of exports) consider(e.field, (n) => new RegExp(`(?<=\\.)${escape(n)}(?![\\w$])`, 'g'));
+  // Module names (`./core_bg.js`, `./snippets/<crate>-<hash>/src/web/glue.js`): keys of the
+  // imports object, renamed when the quoted name occurs only as such a key.
+  const modules = new Map();
+  for (const i of imports) {
+    if (modules.has(i.module)) continue;
+    const quoted = JSON.stringify(i.module);
+    const ok = js.every((text) => text.split(quoted).length - 1 === text.split(quoted + ':').length - 1);
+    if (ok && js.some((text) => text.includes(quoted + ':'))) modules.set(i.module, fresh.next().value);
+  }
 
   const parts = [wasm.subarray(0, 8)];
   for (const s of secs) {
@@ -144,7 +153,7 @@ export function shortenNames(wasm, js, glueModule) {
       body = [...u32(imports.length)];
       for (const i of imports) {
         const field = i.module === glueModule ? renames.get(i.field) ?? i.field : i.field;
-        body.push(...name(i.module), ...name(field), ...i.rest);
+        body.push(...name(modules.get(i.module) ?? i.module), ...name(field), ...i.rest);
       }
       body = Uint8Array.from(body);
     } else if (s.id === 7) {
@@ -162,6 +171,7 @@ export function shortenNames(wasm, js, glueModule) {
   }
   const texts = js.map((text) => {
     for (const [from, to] of renames) text = text.replace(all(from), () => to);
+    for (const [from, to] of modules) text = text.split(JSON.stringify(from) + ':').join(to + ':');
     return text;
   });
   return { wasm: out, js: texts, renamed: renames.size, imports: imports.length, exports: exports.length };
