@@ -321,7 +321,7 @@ impl Config {
         let mut on_error = None;
         let mut endpoint = None;
         for (name, value) in members {
-            if *value == Value::Null {
+            if matches!(value, Value::Null) {
                 continue;
             }
             match name.as_str() {
@@ -374,10 +374,9 @@ impl Config {
         let delivery = match endpoint {
             Some(endpoint) => Some(parse_delivery(members, endpoint)?),
             None => {
-                if let Some((name, _)) = members
-                    .iter()
-                    .find(|(n, v)| DELIVERY_OPTIONS.contains(&n.as_str()) && *v != Value::Null)
-                {
+                if let Some((name, _)) = members.iter().find(|(n, v)| {
+                    DELIVERY_OPTIONS.contains(&n.as_str()) && !matches!(v, Value::Null)
+                }) {
                     return Err(ConfigError::Needs {
                         option: name.clone(),
                         needs: "endpoint",
@@ -417,7 +416,7 @@ fn parse_sampling(value: &Value) -> Result<SamplingConfig, ConfigError> {
     };
     let mut sampling = SamplingConfig::default();
     for (name, value) in members {
-        if *value == Value::Null {
+        if matches!(value, Value::Null) {
             continue;
         }
         let path = ["sampling.", name].concat();
@@ -459,7 +458,7 @@ fn parse_delivery(
 ) -> Result<DeliveryConfig, ConfigError> {
     let mut d = DeliveryConfig::new(endpoint);
     for (name, value) in members {
-        if *value == Value::Null {
+        if matches!(value, Value::Null) {
             continue;
         }
         match name.as_str() {
@@ -555,7 +554,7 @@ fn parse_mask_input_options(value: &Value) -> Result<MaskInputOptions, ConfigErr
     };
     let mut options = MaskInputOptions::default();
     for (name, value) in members {
-        if *value == Value::Null {
+        if matches!(value, Value::Null) {
             continue;
         }
         // A misspelt type must not silently leave a field unmasked.
@@ -622,26 +621,37 @@ fn wrong(option: &str, expected: &'static str, got: &Value) -> ConfigError {
 /// The known name nearest to a misspelt one, if it is close enough to be a typo.
 fn closest(name: &str, known: &[&'static str]) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
-    known
-        .iter()
-        .map(|k| (edit_distance(&lower, &k.to_ascii_lowercase()), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+    let mut best: Option<(usize, &'static str)> = None;
+    for k in known {
+        let d = edit_distance(lower.as_bytes(), k.to_ascii_lowercase().as_bytes());
+        if d <= 2.max(k.len() / 4) && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+/// Levenshtein distance over bytes (option names are ASCII), one row at a time.
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        // `diag` is the previous row's value left of `row[j + 1]`; `row[j]` is already this row's.
+        let mut diag = i;
+        let mut left = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let up = row.get(j + 1).copied().unwrap_or(0);
+            let value = (diag + usize::from(ca != cb)).min(up + 1).min(left + 1);
+            diag = up;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = value;
+            }
+            left = value;
         }
-        prev = cur;
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
     }
-    prev[b.len()]
+    row.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]
