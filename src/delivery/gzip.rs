@@ -17,7 +17,9 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     out
 }
 
-const CRC_TABLE: [u32; 256] = {
+/// The CRC table, built on each call (a few µs) rather than stored: a stored table is 1 KB of
+/// the wasm file that does not compress.
+fn crc_table() -> [u32; 256] {
     let mut table = [0u32; 256];
     let mut i = 0;
     while i < 256 {
@@ -35,12 +37,13 @@ const CRC_TABLE: [u32; 256] = {
         i += 1;
     }
     table
-};
+}
 
 pub fn crc32(data: &[u8]) -> u32 {
+    let table = crc_table();
     let mut crc = !0u32;
     for &b in data {
-        crc = CRC_TABLE[((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8);
+        crc = table[((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8);
     }
     !crc
 }
