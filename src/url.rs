@@ -40,7 +40,7 @@ pub fn resolve(base: &str, reference: &str) -> String {
         remove_dot_segments(ref_path)
     } else {
         let dir = match base.path.rfind('/') {
-            Some(i) => &base.path[..=i],
+            Some(i) => base.path.get(..=i).unwrap_or(""),
             None if base.authority.is_some() => "/",
             None => "",
         };
@@ -77,11 +77,11 @@ struct Parts<'a> {
 
 fn split(url: &str) -> Option<Parts<'_>> {
     let colon = url.find(':')?;
-    let (scheme_colon, rest) = url.split_at(colon + 1);
+    let (scheme_colon, rest) = url.split_at_checked(colon + 1)?;
     let (authority, rest) = match rest.strip_prefix("//") {
         Some(after) => {
             let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-            (Some(&after[..end]), &after[end..])
+            after.split_at_checked(end).map(|(a, r)| (Some(a), r))?
         }
         None => (None, rest),
     };
@@ -98,7 +98,7 @@ fn split(url: &str) -> Option<Parts<'_>> {
 /// Splits a reference into its path and the `?query#fragment` tail.
 fn split_path(s: &str) -> (&str, &str) {
     let end = s.find(['?', '#']).unwrap_or(s.len());
-    s.split_at(end)
+    s.split_at_checked(end).unwrap_or((s, ""))
 }
 
 fn remove_dot_segments(path: &str) -> String {
@@ -142,8 +142,8 @@ pub fn resolve_srcset(base: &str, srcset: &str) -> String {
             break;
         }
         let url_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let mut url = &rest[..url_end];
-        rest = &rest[url_end..];
+        let (mut url, after) = rest.split_at_checked(url_end).unwrap_or((rest, ""));
+        rest = after;
         let mut descriptor = "";
         if url.ends_with(',') {
             // "a.png, b.png 2x": a URL ending in commas has no descriptor.
@@ -163,8 +163,9 @@ pub fn resolve_srcset(base: &str, srcset: &str) -> String {
                     _ => {}
                 }
             }
-            descriptor = rest[..end].trim();
-            rest = &rest[end..];
+            let (d, after) = rest.split_at_checked(end).unwrap_or((rest, ""));
+            descriptor = d.trim();
+            rest = after;
         }
         if !out.is_empty() {
             out.push_str(", ");
@@ -185,27 +186,28 @@ pub fn resolve_css_urls(base: &str, css: &str) -> String {
     let mut out = String::with_capacity(css.len() + 64);
     let mut rest = css;
     while let Some(pos) = find_ascii_case_insensitive(rest, OPEN) {
-        let after = &rest[pos + OPEN.len()..];
+        // `get` rather than indexing throughout (the offsets are at ASCII bytes): a str
+        // index's panic path pulls several KB of `core::fmt` into the wasm file.
+        let after = rest.get(pos + OPEN.len()..).unwrap_or("");
         let lead = after.len() - after.trim_start().len();
-        let (quote, body_start) = match after.as_bytes().get(lead) {
-            Some(b'"') => ("\"", lead + 1),
-            Some(b'\'') => ("'", lead + 1),
-            _ => ("", 0),
+        let (quote, close, body_start) = match after.as_bytes().get(lead) {
+            Some(b'"') => ("\"", '"', lead + 1),
+            Some(b'\'') => ("'", '\'', lead + 1),
+            _ => ("", ')', 0),
         };
-        let body = &after[body_start..];
-        let close = if quote.is_empty() { ")" } else { quote };
+        let body = after.get(body_start..).unwrap_or("");
         let Some(body_end) = body.find(close) else {
             break;
         };
-        let raw = &body[..body_end];
-        let Some(paren) = body[body_end..].find(')') else {
+        let (raw, tail) = body.split_at_checked(body_end).unwrap_or((body, ""));
+        let Some(paren) = tail.find(')') else {
             break;
         };
         let consumed = pos + OPEN.len() + body_start + body_end + paren + 1;
         let url = raw.trim();
-        out.push_str(&rest[..pos]);
+        out.push_str(rest.get(..pos).unwrap_or(""));
         if url.is_empty() || url.starts_with('#') || has_scheme(url) {
-            out.push_str(&rest[pos..consumed]);
+            out.push_str(rest.get(pos..consumed).unwrap_or(""));
         } else {
             out.push_str(OPEN);
             out.push_str(quote);
@@ -213,7 +215,7 @@ pub fn resolve_css_urls(base: &str, css: &str) -> String {
             out.push_str(quote);
             out.push(')');
         }
-        rest = &rest[consumed..];
+        rest = rest.get(consumed..).unwrap_or("");
     }
     out.push_str(rest);
     out

@@ -9,7 +9,9 @@ pub fn emails(text: &str) -> Vec<(usize, usize)> {
     let domain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-');
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(at) = text[from..].find('@').map(|i| from + i) {
+    // `get` rather than indexing, here and below: the offsets are at ASCII bytes, and a str
+    // index's panic path pulls several KB of `core::fmt` into the wasm file.
+    while let Some(at) = text.get(from..).and_then(|t| t.find('@')).map(|i| from + i) {
         from = at + 1;
         let mut start = at;
         while start > 0 && local(bytes[start - 1]) {
@@ -23,12 +25,12 @@ pub fn emails(text: &str) -> Vec<(usize, usize)> {
         while end > at + 1 && matches!(bytes[end - 1], b'.' | b'-') {
             end -= 1;
         }
-        let host = &text[at + 1..end];
+        let host = text.get(at + 1..end).unwrap_or("");
         let tld = host.rsplit('.').next().unwrap_or("");
         let valid = start < at
             && host.contains('.')
             && !host.starts_with('.')
-            && !host.contains("..")
+            && !host.as_bytes().windows(2).any(|w| w == b"..")
             && tld.len() >= 2
             && tld.bytes().all(|b| b.is_ascii_alphabetic());
         if valid {
@@ -111,15 +113,17 @@ pub fn mask_ranges(text: &str, mut ranges: Vec<(usize, usize)>) -> Option<String
             continue;
         }
         let start = start.max(at);
-        out.push_str(&text[at..start]);
-        out.extend(
-            text[start..end]
-                .chars()
-                .map(|c| if c.is_whitespace() { c } else { '*' }),
-        );
+        out.push_str(text.get(at..start).unwrap_or(""));
+        out.extend(text.get(start..end).unwrap_or("").chars().map(|c| {
+            if c.is_whitespace() {
+                c
+            } else {
+                '*'
+            }
+        }));
         at = end;
     }
-    out.push_str(&text[at..]);
+    out.push_str(text.get(at..).unwrap_or(""));
     Some(out)
 }
 
