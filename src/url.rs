@@ -39,7 +39,8 @@ pub fn resolve(base: &str, reference: &str) -> String {
     let merged = if ref_path.starts_with('/') {
         remove_dot_segments(ref_path)
     } else {
-        let dir = match base.path.rfind('/') {
+        // Bytes, not `rfind(char)`: the reverse char searcher is only used here.
+        let dir = match base.path.bytes().rposition(|b| b == b'/') {
             Some(i) => base.path.get(..=i).unwrap_or(""),
             None if base.authority.is_some() => "/",
             None => "",

@@ -26,7 +26,10 @@ pub fn emails(text: &str) -> Vec<(usize, usize)> {
             end -= 1;
         }
         let host = text.get(at + 1..end).unwrap_or("");
-        let tld = host.rsplit('.').next().unwrap_or("");
+        let tld = match host.bytes().rposition(|b| b == b'.') {
+            Some(dot) => host.get(dot + 1..).unwrap_or(""),
+            None => host,
+        };
         let valid = start < at
             && host.contains('.')
             && !host.starts_with('.')
