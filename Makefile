@@ -32,7 +32,7 @@ build: setup
 	cargo build --target wasm32-unknown-unknown --release --lib
 	wasm-bindgen --target web --out-dir $(BINDGEN) --out-name core $(WASM)
 	mkdir -p pkg/dist
-	node_modules/.bin/wasm-opt -Oz --converge --strip-producers --enable-bulk-memory --enable-sign-ext \
+	node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features --enable-bulk-memory --enable-sign-ext \
 	  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
 	  $(BINDGEN)/core_bg.wasm -o $(BINDGEN)/core_opt.wasm
 	node tools/bundle.mjs
