@@ -32,9 +32,12 @@ build: setup
 	cargo build --target wasm32-unknown-unknown --release --lib
 	wasm-bindgen --target web --out-dir $(BINDGEN) --out-name core $(WASM)
 	mkdir -p pkg/dist
-	node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext \
+	@# Functions ordered by name compress better (similar code side by side); the custom
+	@# sections left are read by tools only.
+	node_modules/.bin/wasm-opt -Oz --converge --reorder-functions-by-name \
+	  --strip-producers --strip-target-features --enable-bulk-memory --enable-sign-ext \
 	  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
-	  $(BINDGEN)/core_bg.wasm -o pkg/dist/tapedeck.wasm
+	  $(BINDGEN)/core_bg.wasm -o $(BINDGEN)/core_opt.wasm
 	node tools/bundle.mjs
 	@$(MAKE) --no-print-directory size
 

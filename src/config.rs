@@ -248,40 +248,57 @@ pub enum ConfigError {
     },
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ConfigError {
+    /// The message shown to the page. Built by concatenation rather than `write!`: the
+    /// `core::fmt` machinery costs the wasm file several KB.
+    pub fn message(&self) -> String {
         match self {
             ConfigError::NotAnObject { got } => {
-                write!(f, "tapedeck: record() expects an options object, got {got}")
+                ["tapedeck: record() expects an options object, got ", got].concat()
             }
             ConfigError::Unknown {
                 option,
                 suggestion,
                 known,
             } => {
-                write!(f, "tapedeck: unknown option `{option}`")?;
+                let mut m = ["tapedeck: unknown option `", option, "`"].concat();
                 match suggestion {
-                    Some(s) => write!(f, " (did you mean `{s}`?)"),
-                    None => write!(f, " (known options: {})", known.join(", ")),
+                    Some(s) => m.push_str(&[" (did you mean `", s, "`?)"].concat()),
+                    None => m.push_str(&[" (known options: ", &known.join(", "), ")"].concat()),
                 }
+                m
             }
             ConfigError::WrongType {
                 option,
                 expected,
                 got,
-            } => {
-                write!(
-                    f,
-                    "tapedeck: option `{option}` expects {expected}, got {got}"
-                )
-            }
+            } => [
+                "tapedeck: option `",
+                option,
+                "` expects ",
+                expected,
+                ", got ",
+                got,
+            ]
+            .concat(),
             ConfigError::Missing { option, why } => {
-                write!(f, "tapedeck: option `{option}` is required: {why}")
+                ["tapedeck: option `", option, "` is required: ", why].concat()
             }
-            ConfigError::Needs { option, needs } => {
-                write!(f, "tapedeck: option `{option}` only applies with `{needs}`")
-            }
+            ConfigError::Needs { option, needs } => [
+                "tapedeck: option `",
+                option,
+                "` only applies with `",
+                needs,
+                "`",
+            ]
+            .concat(),
         }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -304,7 +321,7 @@ impl Config {
         let mut on_error = None;
         let mut endpoint = None;
         for (name, value) in members {
-            if *value == Value::Null {
+            if matches!(value, Value::Null) {
                 continue;
             }
             match name.as_str() {
@@ -357,10 +374,9 @@ impl Config {
         let delivery = match endpoint {
             Some(endpoint) => Some(parse_delivery(members, endpoint)?),
             None => {
-                if let Some((name, _)) = members
-                    .iter()
-                    .find(|(n, v)| DELIVERY_OPTIONS.contains(&n.as_str()) && *v != Value::Null)
-                {
+                if let Some((name, _)) = members.iter().find(|(n, v)| {
+                    DELIVERY_OPTIONS.contains(&n.as_str()) && !matches!(v, Value::Null)
+                }) {
                     return Err(ConfigError::Needs {
                         option: name.clone(),
                         needs: "endpoint",
@@ -400,10 +416,10 @@ fn parse_sampling(value: &Value) -> Result<SamplingConfig, ConfigError> {
     };
     let mut sampling = SamplingConfig::default();
     for (name, value) in members {
-        if *value == Value::Null {
+        if matches!(value, Value::Null) {
             continue;
         }
-        let path = format!("sampling.{name}");
+        let path = ["sampling.", name].concat();
         match name.as_str() {
             "mousemove" => {
                 sampling.mousemove = match value {
@@ -442,7 +458,7 @@ fn parse_delivery(
 ) -> Result<DeliveryConfig, ConfigError> {
     let mut d = DeliveryConfig::new(endpoint);
     for (name, value) in members {
-        if *value == Value::Null {
+        if matches!(value, Value::Null) {
             continue;
         }
         match name.as_str() {
@@ -458,7 +474,7 @@ fn parse_delivery(
                     match v {
                         Value::String(s) => d.headers.push((header.clone(), s.clone())),
                         other => {
-                            return Err(wrong(&format!("headers.{header}"), "a string", other))
+                            return Err(wrong(&["headers.", header].concat(), "a string", other))
                         }
                     }
                 }
@@ -538,14 +554,14 @@ fn parse_mask_input_options(value: &Value) -> Result<MaskInputOptions, ConfigErr
     };
     let mut options = MaskInputOptions::default();
     for (name, value) in members {
-        if *value == Value::Null {
+        if matches!(value, Value::Null) {
             continue;
         }
         // A misspelt type must not silently leave a field unmasked.
         let Some(kind) = MASKABLE_INPUT_KINDS.iter().find(|k| **k == name) else {
             return Err(unknown(name, "maskInputOptions.", MASKABLE_INPUT_KINDS));
         };
-        let path = format!("maskInputOptions.{name}");
+        let path = ["maskInputOptions.", name].concat();
         options
             .by_type
             .push((kind.to_string(), boolean(&path, value)?));
@@ -555,7 +571,7 @@ fn parse_mask_input_options(value: &Value) -> Result<MaskInputOptions, ConfigErr
 
 fn unknown(name: &str, prefix: &str, known: &'static [&'static str]) -> ConfigError {
     ConfigError::Unknown {
-        option: format!("{prefix}{name}"),
+        option: [prefix, name].concat(),
         suggestion: closest(name, known),
         known,
     }
@@ -605,26 +621,37 @@ fn wrong(option: &str, expected: &'static str, got: &Value) -> ConfigError {
 /// The known name nearest to a misspelt one, if it is close enough to be a typo.
 fn closest(name: &str, known: &[&'static str]) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
-    known
-        .iter()
-        .map(|k| (edit_distance(&lower, &k.to_ascii_lowercase()), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+    let mut best: Option<(usize, &'static str)> = None;
+    for k in known {
+        let d = edit_distance(lower.as_bytes(), k.to_ascii_lowercase().as_bytes());
+        if d <= 2.max(k.len() / 4) && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+/// Levenshtein distance over bytes (option names are ASCII), one row at a time.
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        // `diag` is the previous row's value left of `row[j + 1]`; `row[j]` is already this row's.
+        let mut diag = i;
+        let mut left = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let up = row.get(j + 1).copied().unwrap_or(0);
+            let value = (diag + usize::from(ca != cb)).min(up + 1).min(left + 1);
+            diag = up;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = value;
+            }
+            left = value;
         }
-        prev = cur;
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
     }
-    prev[b.len()]
+    row.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -189,7 +189,8 @@ impl JsonWriter {
     }
 }
 
-fn push_u64(buf: &mut String, mut value: u64) {
+/// Appends `value` in decimal (without the `core::fmt` machinery, which costs wasm bytes).
+pub fn push_u64(buf: &mut String, mut value: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
@@ -222,7 +223,9 @@ pub fn write_escaped(buf: &mut String, value: &str) {
             0..=0x1f => None,
             _ => continue,
         };
-        buf.push_str(&value[start..i]);
+        // `get`: `i` and `start` sit at ASCII bytes; indexing would add a panic path (and
+        // `core::fmt`) to the wasm file.
+        buf.push_str(value.get(start..i).unwrap_or_default());
         match escape {
             Some(s) => buf.push_str(s),
             None => {
@@ -233,7 +236,7 @@ pub fn write_escaped(buf: &mut String, value: &str) {
         }
         start = i + 1;
     }
-    buf.push_str(&value[start..]);
+    buf.push_str(value.get(start..).unwrap_or_default());
     buf.push('"');
 }
 

@@ -18,12 +18,12 @@ pub fn resolve(base: &str, reference: &str) -> String {
         return reference.to_string();
     }
     if let Some(rest) = reference.strip_prefix("//") {
-        return format!("{}//{}", base.scheme_colon, rest);
+        return [base.scheme_colon, "//", rest].concat();
     }
     let (ref_path, ref_tail) = split_path(reference);
     let authority = base.authority.unwrap_or("");
     let prefix = if base.authority.is_some() {
-        format!("{}//{}", base.scheme_colon, authority)
+        [base.scheme_colon, "//", authority].concat()
     } else {
         base.scheme_colon.to_string()
     };
@@ -34,19 +34,20 @@ pub fn resolve(base: &str, reference: &str) -> String {
         } else {
             base.query
         };
-        return format!("{prefix}{}{query}{ref_tail}", base.path);
+        return [&prefix, base.path, query, ref_tail].concat();
     }
     let merged = if ref_path.starts_with('/') {
         remove_dot_segments(ref_path)
     } else {
-        let dir = match base.path.rfind('/') {
-            Some(i) => &base.path[..=i],
+        // Bytes, not `rfind(char)`: the reverse char searcher is only used here.
+        let dir = match base.path.bytes().rposition(|b| b == b'/') {
+            Some(i) => base.path.get(..=i).unwrap_or(""),
             None if base.authority.is_some() => "/",
             None => "",
         };
-        remove_dot_segments(&format!("{dir}{ref_path}"))
+        remove_dot_segments(&[dir, ref_path].concat())
     };
-    format!("{prefix}{merged}{ref_tail}")
+    [&prefix, &merged, ref_tail].concat()
 }
 
 /// True when `s` starts with `scheme:` (a letter, then letters, digits, `+`, `-`, `.`).
@@ -77,11 +78,11 @@ struct Parts<'a> {
 
 fn split(url: &str) -> Option<Parts<'_>> {
     let colon = url.find(':')?;
-    let (scheme_colon, rest) = url.split_at(colon + 1);
+    let (scheme_colon, rest) = url.split_at_checked(colon + 1)?;
     let (authority, rest) = match rest.strip_prefix("//") {
         Some(after) => {
             let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-            (Some(&after[..end]), &after[end..])
+            after.split_at_checked(end).map(|(a, r)| (Some(a), r))?
         }
         None => (None, rest),
     };
@@ -98,7 +99,7 @@ fn split(url: &str) -> Option<Parts<'_>> {
 /// Splits a reference into its path and the `?query#fragment` tail.
 fn split_path(s: &str) -> (&str, &str) {
     let end = s.find(['?', '#']).unwrap_or(s.len());
-    s.split_at(end)
+    s.split_at_checked(end).unwrap_or((s, ""))
 }
 
 fn remove_dot_segments(path: &str) -> String {
@@ -126,7 +127,7 @@ fn remove_dot_segments(path: &str) -> String {
     }
     let joined = out.join("/");
     if absolute && !joined.starts_with('/') {
-        format!("/{joined}")
+        ["/", &joined].concat()
     } else {
         joined
     }
@@ -142,8 +143,8 @@ pub fn resolve_srcset(base: &str, srcset: &str) -> String {
             break;
         }
         let url_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        let mut url = &rest[..url_end];
-        rest = &rest[url_end..];
+        let (mut url, after) = rest.split_at_checked(url_end).unwrap_or((rest, ""));
+        rest = after;
         let mut descriptor = "";
         if url.ends_with(',') {
             // "a.png, b.png 2x": a URL ending in commas has no descriptor.
@@ -163,8 +164,9 @@ pub fn resolve_srcset(base: &str, srcset: &str) -> String {
                     _ => {}
                 }
             }
-            descriptor = rest[..end].trim();
-            rest = &rest[end..];
+            let (d, after) = rest.split_at_checked(end).unwrap_or((rest, ""));
+            descriptor = d.trim();
+            rest = after;
         }
         if !out.is_empty() {
             out.push_str(", ");
@@ -185,27 +187,28 @@ pub fn resolve_css_urls(base: &str, css: &str) -> String {
     let mut out = String::with_capacity(css.len() + 64);
     let mut rest = css;
     while let Some(pos) = find_ascii_case_insensitive(rest, OPEN) {
-        let after = &rest[pos + OPEN.len()..];
+        // `get` rather than indexing throughout (the offsets are at ASCII bytes): a str
+        // index's panic path pulls several KB of `core::fmt` into the wasm file.
+        let after = rest.get(pos + OPEN.len()..).unwrap_or("");
         let lead = after.len() - after.trim_start().len();
-        let (quote, body_start) = match after.as_bytes().get(lead) {
-            Some(b'"') => ("\"", lead + 1),
-            Some(b'\'') => ("'", lead + 1),
-            _ => ("", 0),
+        let (quote, close, body_start) = match after.as_bytes().get(lead) {
+            Some(b'"') => ("\"", '"', lead + 1),
+            Some(b'\'') => ("'", '\'', lead + 1),
+            _ => ("", ')', 0),
         };
-        let body = &after[body_start..];
-        let close = if quote.is_empty() { ")" } else { quote };
+        let body = after.get(body_start..).unwrap_or("");
         let Some(body_end) = body.find(close) else {
             break;
         };
-        let raw = &body[..body_end];
-        let Some(paren) = body[body_end..].find(')') else {
+        let (raw, tail) = body.split_at_checked(body_end).unwrap_or((body, ""));
+        let Some(paren) = tail.find(')') else {
             break;
         };
         let consumed = pos + OPEN.len() + body_start + body_end + paren + 1;
         let url = raw.trim();
-        out.push_str(&rest[..pos]);
+        out.push_str(rest.get(..pos).unwrap_or(""));
         if url.is_empty() || url.starts_with('#') || has_scheme(url) {
-            out.push_str(&rest[pos..consumed]);
+            out.push_str(rest.get(pos..consumed).unwrap_or(""));
         } else {
             out.push_str(OPEN);
             out.push_str(quote);
@@ -213,7 +216,7 @@ pub fn resolve_css_urls(base: &str, css: &str) -> String {
             out.push_str(quote);
             out.push(')');
         }
-        rest = &rest[consumed..];
+        rest = rest.get(consumed..).unwrap_or("");
     }
     out.push_str(rest);
     out

@@ -1,8 +1,10 @@
 // Bundles the wasm-bindgen glue and pkg/src into the two files a page can load:
 //   pkg/dist/tapedeck.mjs  ES module (bundlers, <script type=module>)
 //   pkg/dist/tapedeck.js   classic script exposing the global `tapedeck`
+// and the wasm both load, pkg/dist/tapedeck.wasm, from the optimised target/wasm-bindgen/core_opt.wasm.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { shortenNames } from './wasm-names.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = `${root}pkg/dist`;
@@ -11,7 +13,9 @@ mkdirSync(out, { recursive: true });
 const common = {
   bundle: true,
   minify: true,
-  target: 'es2020',
+  // es2022 keeps the loader's #private members native (no WeakMap helpers): Chrome 84, Safari
+  // 15, Firefox 90; the wasm itself (reference types) already needs Chrome 96 and Safari 15.
+  target: 'es2022',
   legalComments: 'none',
   logLevel: 'warning',
 };
@@ -34,6 +38,16 @@ await build({
   define: { 'import.meta.url': 'undefined' },
   logOverride: { 'empty-import-meta': 'silent' },
 });
+
+// The wasm and both bundles share their import/export names: shorten them together.
+{
+  const bundles = ['tapedeck.mjs', 'tapedeck.js'].map((f) => `${out}/${f}`);
+  const wasm = readFileSync(`${root}target/wasm-bindgen/core_opt.wasm`);
+  const js = bundles.map((f) => readFileSync(f, 'utf8'));
+  const result = shortenNames(wasm, js, './core_bg.js');
+  writeFileSync(`${out}/tapedeck.wasm`, result.wasm);
+  result.js.forEach((text, i) => writeFileSync(bundles[i], text));
+}
 
 // Types: the wasm-bindgen declarations (generated from the Rust sources) plus the loader's.
 mkdirSync(`${root}pkg/types`, { recursive: true });

@@ -78,7 +78,9 @@ impl GzipStream {
     }
 }
 
-const CRC_TABLE: [u32; 256] = {
+/// The CRC table, built on each call (a few µs) rather than stored: a stored table is 1 KB of
+/// the wasm file that does not compress.
+fn crc_table() -> [u32; 256] {
     let mut table = [0u32; 256];
     let mut i = 0;
     while i < 256 {
@@ -96,7 +98,7 @@ const CRC_TABLE: [u32; 256] = {
         i += 1;
     }
     table
-};
+}
 
 pub fn crc32(data: &[u8]) -> u32 {
     !crc32_update(!0, data)
@@ -104,8 +106,9 @@ pub fn crc32(data: &[u8]) -> u32 {
 
 /// Feeds `data` into a CRC-32 register (start with `!0`, invert at the end).
 fn crc32_update(mut crc: u32, data: &[u8]) -> u32 {
+    let table = crc_table();
     for &b in data {
-        crc = CRC_TABLE[((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8);
+        crc = table[((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8);
     }
     crc
 }

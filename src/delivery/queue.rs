@@ -2,6 +2,7 @@
 //! survives a reload.
 
 use super::batch::Batch;
+use crate::json::push_u64;
 
 /// A batch on its way: which session and window it belongs to, and its events.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +21,14 @@ impl Pending {
 
     /// The storage key: one entry per batch, ordered by window and event index.
     pub fn storage_key(&self, prefix: &str) -> String {
-        format!("{prefix}{}:{:012}", self.window_id, self.batch.seq)
+        let mut key = [prefix, &self.window_id, ":"].concat();
+        let mut seq = String::new();
+        push_u64(&mut seq, self.batch.seq);
+        for _ in seq.len()..12 {
+            key.push('0');
+        }
+        key.push_str(&seq);
+        key
     }
 
     /// The stored form: `sessionId`, `windowId`, `seq`, then one event per line (event JSON
@@ -31,7 +39,7 @@ impl Pending {
         out.push('\n');
         out.push_str(&self.window_id);
         out.push('\n');
-        out.push_str(&self.batch.seq.to_string());
+        push_u64(&mut out, self.batch.seq);
         for event in &self.batch.events {
             out.push('\n');
             out.push_str(event);
@@ -93,7 +101,15 @@ impl Queue {
     /// Adds batches restored from storage before the ones recorded since, in event order,
     /// skipping any already queued.
     pub fn restore(&mut self, mut restored: Vec<Pending>) {
-        restored.sort_by(|a, b| (&a.window_id, a.batch.seq).cmp(&(&b.window_id, b.batch.seq)));
+        // Insertion sort: a handful of stored batches, and no second sort algorithm in the wasm.
+        let key = |p: &Pending| (p.window_id.clone(), p.batch.seq);
+        for i in 1..restored.len() {
+            let mut j = i;
+            while j > 0 && key(&restored[j - 1]) > key(&restored[j]) {
+                restored.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         restored.retain(|r| {
             !self
                 .items

@@ -2,6 +2,8 @@
 //! survives reloads and navigations in a tab and ends after 30 minutes without user activity;
 //! a window is one tab and numbers its events across reloads.
 
+use crate::json::push_u64;
+
 /// A session ends after this long without user activity (PostHog's and Sentry's convention).
 pub const SESSION_IDLE_MS: u64 = 30 * 60_000;
 
@@ -35,13 +37,12 @@ impl SessionState {
 
     /// `id|started|last|sampled`, for sessionStorage.
     pub fn to_storage(&self) -> String {
-        format!(
-            "{}|{}|{}|{}",
-            self.id,
-            self.started_at,
-            self.last_activity,
-            u8::from(self.sampled)
-        )
+        let mut out = [&self.id, "|"].concat();
+        push_u64(&mut out, self.started_at);
+        out.push('|');
+        push_u64(&mut out, self.last_activity);
+        out.push_str(if self.sampled { "|1" } else { "|0" });
+        out
     }
 
     pub fn from_storage(text: &str) -> Option<SessionState> {
@@ -72,7 +73,9 @@ pub struct WindowState {
 
 impl WindowState {
     pub fn to_storage(&self) -> String {
-        format!("{}|{}", self.id, self.next_seq)
+        let mut out = [&self.id, "|"].concat();
+        push_u64(&mut out, self.next_seq);
+        out
     }
 
     pub fn from_storage(text: &str) -> Option<WindowState> {

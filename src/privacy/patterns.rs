@@ -9,7 +9,9 @@ pub fn emails(text: &str) -> Vec<(usize, usize)> {
     let domain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-');
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some(at) = text[from..].find('@').map(|i| from + i) {
+    // `get` rather than indexing, here and below: the offsets are at ASCII bytes, and a str
+    // index's panic path pulls several KB of `core::fmt` into the wasm file.
+    while let Some(at) = text.get(from..).and_then(|t| t.find('@')).map(|i| from + i) {
         from = at + 1;
         let mut start = at;
         while start > 0 && local(bytes[start - 1]) {
@@ -23,12 +25,15 @@ pub fn emails(text: &str) -> Vec<(usize, usize)> {
         while end > at + 1 && matches!(bytes[end - 1], b'.' | b'-') {
             end -= 1;
         }
-        let host = &text[at + 1..end];
-        let tld = host.rsplit('.').next().unwrap_or("");
+        let host = text.get(at + 1..end).unwrap_or("");
+        let tld = match host.bytes().rposition(|b| b == b'.') {
+            Some(dot) => host.get(dot + 1..).unwrap_or(""),
+            None => host,
+        };
         let valid = start < at
             && host.contains('.')
             && !host.starts_with('.')
-            && !host.contains("..")
+            && !host.as_bytes().windows(2).any(|w| w == b"..")
             && tld.len() >= 2
             && tld.bytes().all(|b| b.is_ascii_alphabetic());
         if valid {
@@ -103,7 +108,7 @@ pub fn mask_ranges(text: &str, mut ranges: Vec<(usize, usize)>) -> Option<String
     if ranges.is_empty() {
         return None;
     }
-    ranges.sort_unstable();
+    sort_ranges(&mut ranges);
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for (start, end) in ranges {
@@ -111,21 +116,71 @@ pub fn mask_ranges(text: &str, mut ranges: Vec<(usize, usize)>) -> Option<String
             continue;
         }
         let start = start.max(at);
-        out.push_str(&text[at..start]);
-        out.extend(
-            text[start..end]
-                .chars()
-                .map(|c| if c.is_whitespace() { c } else { '*' }),
-        );
+        out.push_str(text.get(at..start).unwrap_or(""));
+        out.extend(text.get(start..end).unwrap_or("").chars().map(|c| {
+            if c.is_whitespace() {
+                c
+            } else {
+                '*'
+            }
+        }));
         at = end;
     }
-    out.push_str(&text[at..]);
+    out.push_str(text.get(at..).unwrap_or(""));
     Some(out)
+}
+
+/// Sorts ranges by start, then end: a bottom-up merge sort of a few lines, O(n log n), in place
+/// of the standard library's sort, whose generic code adds several KB to the wasm file.
+fn sort_ranges(ranges: &mut Vec<(usize, usize)>) {
+    let n = ranges.len();
+    let mut from = std::mem::take(ranges);
+    let mut to = Vec::with_capacity(n);
+    let mut width = 1;
+    while width < n {
+        to.clear();
+        let mut i = 0;
+        while i < n {
+            let mid = (i + width).min(n);
+            let end = (i + 2 * width).min(n);
+            let (mut a, mut b) = (i, mid);
+            while a < mid || b < end {
+                if b >= end || (a < mid && from[a] <= from[b]) {
+                    to.push(from[a]);
+                    a += 1;
+                } else {
+                    to.push(from[b]);
+                    b += 1;
+                }
+            }
+            i = end;
+        }
+        std::mem::swap(&mut from, &mut to);
+        width *= 2;
+    }
+    *ranges = from;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_sort_like_the_standard_sort() {
+        let mut seed = 7u64;
+        for n in 0..40 {
+            let mut ranges: Vec<(usize, usize)> = (0..n)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    ((seed >> 33) as usize % 20, (seed >> 45) as usize % 5)
+                })
+                .collect();
+            let mut expected = ranges.clone();
+            expected.sort();
+            sort_ranges(&mut ranges);
+            assert_eq!(ranges, expected);
+        }
+    }
 
     fn masked(text: &str) -> String {
         let mut ranges = emails(text);

@@ -46,10 +46,12 @@ const SCOPE_UNMASKED: u32 = 8;
 
 /// A class name as an attribute selector (no escaping rules of CSS identifiers to get wrong).
 fn class_selector(class: &str) -> String {
-    format!(
-        "[class~=\"{}\"]",
-        class.replace('\\', "\\\\").replace('"', "\\\"")
-    )
+    [
+        "[class~=\"",
+        &class.replace('\\', "\\\\").replace('"', "\\\""),
+        "\"]",
+    ]
+    .concat()
 }
 
 fn join(parts: &[Option<&str>]) -> String {
@@ -112,9 +114,16 @@ impl PrivacyGuard {
         ] {
             if let Some(selector) = selector {
                 if probe.query_selector(selector).is_err() {
-                    return Err(format!(
-                        "tapedeck: option `{option}` is not a valid CSS selector: {selector:?}"
-                    ));
+                    // The selector quoted as JSON (as `{:?}` would, without `core::fmt`).
+                    let mut quoted = crate::json::JsonWriter::new();
+                    quoted.string(selector);
+                    return Err([
+                        "tapedeck: option `",
+                        option,
+                        "` is not a valid CSS selector: ",
+                        quoted.as_str(),
+                    ]
+                    .concat());
                 }
             }
         }

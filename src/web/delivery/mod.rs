@@ -15,6 +15,7 @@ use crate::delivery::gzip::{gzip, GzipStream};
 use crate::delivery::queue::{Dropped, Pending, Queue};
 use crate::delivery::retry::{classify, Backoff, Outcome};
 use crate::delivery::session::{new_id, resume, SessionState, WindowState};
+use crate::json::{push_u64, JsonWriter};
 use gloo_timers::callback::{Interval, Timeout};
 use js_sys::{Function, Promise};
 use std::cell::RefCell;
@@ -334,20 +335,28 @@ impl Delivery {
     fn report_dropped(&self, dropped: Dropped) {
         self.report(transport::error(
             "dropped",
-            &format!(
-                "tapedeck: the queue exceeded maxQueueBytes; dropped {} events ({} bytes)",
-                dropped.events, dropped.bytes
-            ),
+            &{
+                let mut m = String::from("tapedeck: the queue exceeded maxQueueBytes; dropped ");
+                push_u64(&mut m, dropped.events as u64);
+                m.push_str(" events (");
+                push_u64(&mut m, dropped.bytes as u64);
+                m.push_str(" bytes)");
+                m
+            },
             None,
         ));
         let Some(session) = self.session.borrow().upgrade() else {
             return;
         };
         session.full_snapshot(true);
-        let payload = format!(
-            r#"{{"events":{},"bytes":{},"reason":"queue-full"}}"#,
-            dropped.events, dropped.bytes
-        );
+        let mut payload = JsonWriter::new();
+        payload
+            .begin_object()
+            .member_uint("events", dropped.events as u64)
+            .member_uint("bytes", dropped.bytes as u64)
+            .member_str("reason", "queue-full")
+            .end_object();
+        let payload = payload.into_string();
         session.custom_event(DROPPED_TAG, &payload);
     }
 

@@ -17,34 +17,40 @@ impl Stores {
         Stores {
             local: window.local_storage().ok().flatten(),
             tab: window.session_storage().ok().flatten(),
-            prefix: format!(
-                "tapedeck:{:08x}:",
-                crate::delivery::gzip::crc32(endpoint.as_bytes())
-            ),
+            prefix: {
+                // `tapedeck:{crc:08x}:`, without the `core::fmt` machinery.
+                let crc = crate::delivery::gzip::crc32(endpoint.as_bytes());
+                let mut p = String::from("tapedeck:");
+                for shift in (0..8).rev() {
+                    p.push(b"0123456789abcdef"[(crc >> (shift * 4)) as usize & 15] as char);
+                }
+                p.push(':');
+                p
+            },
         }
     }
 
     fn batch_prefix(&self) -> String {
-        format!("{}b:", self.prefix)
+        [&self.prefix, "b:"].concat()
     }
 
     pub fn tab_get(&self, name: &str) -> Option<String> {
         self.tab
             .as_ref()?
-            .get_item(&format!("{}{name}", self.prefix))
+            .get_item(&[&self.prefix, name].concat())
             .ok()
             .flatten()
     }
 
     pub fn tab_set(&self, name: &str, value: &str) {
         if let Some(tab) = &self.tab {
-            let _ = tab.set_item(&format!("{}{name}", self.prefix), value);
+            let _ = tab.set_item(&[&self.prefix, name].concat(), value);
         }
     }
 
     pub fn tab_remove(&self, name: &str) {
         if let Some(tab) = &self.tab {
-            let _ = tab.remove_item(&format!("{}{name}", self.prefix));
+            let _ = tab.remove_item(&[&self.prefix, name].concat());
         }
     }
 

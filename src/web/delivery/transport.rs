@@ -16,12 +16,12 @@ pub struct Reply {
 /// The endpoint URL with the protocol's query parameters.
 pub fn request_url(endpoint: &str, base: &str, compression: Compression) -> String {
     let absolute = crate::url::resolve(base, endpoint);
-    let sep = if absolute.contains('?') { '&' } else { '?' };
+    let sep = if absolute.contains('?') { "&" } else { "?" };
     let encoding = match compression {
         Compression::Gzip => "gzip",
         Compression::None => "none",
     };
-    format!("{absolute}{sep}v=1&encoding={encoding}")
+    [&absolute, sep, "v=1&encoding=", encoding].concat()
 }
 
 fn body(bytes: &[u8]) -> Uint8Array {
