@@ -9,52 +9,21 @@
 // Needs `make build` (and `make bench` once, for bench/pages and bench/build).
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchBrowser } from '../tests/e2e/lib/browser.mjs';
-import { startServer } from '../tests/e2e/lib/server.mjs';
 import { REPO_ROOT } from '../tests/e2e/lib/paths.mjs';
-import { buildBundles } from './lib/bundles.mjs';
-import { writePages } from './lib/pages.mjs';
-import { openRun, startRecording } from './lib/session.mjs';
+import { openProbe, runWork } from './lib/probe.mjs';
 
 const recorder = process.argv[2] || 'tapedeck';
 const target = process.argv[3] || 'snapshot-50000';
 const SAMPLING_US = 100;
 
-const isMutation = target.startsWith('mutation:');
-const url = isMutation ? `/www/workloads.html?w=${target.slice(9)}` : `/bench/pages/${target}.html`;
-const size = /^snapshot-(\d+)$/.exec(target)?.[1];
-if (size) writePages(path.join(REPO_ROOT, 'bench/pages'), [Number(size)]);
-
-const server = await startServer({ root: REPO_ROOT });
-const browser = await launchBrowser();
-const ctx = { browser, baseUrl: server.url, scripts: await buildBundles() };
+const probe = await openProbe(recorder, target);
+const { run } = probe;
 try {
-  const named = path.join(REPO_ROOT, 'target/wasm-bindgen/core_bg.wasm');
-  if (recorder === 'tapedeck' && fs.existsSync(named)) {
-    ctx.onPage = (page) =>
-      page.context().route('**/pkg/dist/tapedeck.wasm', (route) =>
-        route.fulfill({ body: fs.readFileSync(named), contentType: 'application/wasm' }),
-      );
-  }
-  const run = await openRun(ctx, url, recorder);
-  if (isMutation) {
-    await startRecording(run, 100);
-  }
   await run.cdp.send('HeapProfiler.collectGarbage');
   await run.cdp.send('Profiler.enable');
   await run.cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
   await run.cdp.send('Profiler.start');
-  if (isMutation) {
-    await run.page.evaluate(() =>
-      window.__bench.inTask(async () => {
-        window.workload();
-        await window.__bench.quiet(200);
-        return window.__bench.take();
-      }),
-    );
-  } else {
-    await startRecording(run, 200);
-  }
+  await runWork(probe);
   const { profile } = await run.cdp.send('Profiler.stop');
   await run.close();
 
@@ -64,8 +33,7 @@ try {
   summarize(profile);
   console.log(`\nprofile: ${path.relative(process.cwd(), file)}`);
 } finally {
-  await browser.close();
-  await server.close();
+  await probe.close();
 }
 
 function summarize(profile) {

@@ -7,14 +7,8 @@
 // Prints every main-thread task of at least minMs (default 10) CPU, with the functions that
 // had the most self time in it. Needs `make build` (and `make bench` once, for bench/build).
 // For Tapedeck the page gets target/wasm-bindgen/core_bg.wasm, so wasm functions keep names.
-import fs from 'node:fs';
 import path from 'node:path';
-import { launchBrowser } from '../tests/e2e/lib/browser.mjs';
-import { startServer } from '../tests/e2e/lib/server.mjs';
-import { REPO_ROOT } from '../tests/e2e/lib/paths.mjs';
-import { buildBundles } from './lib/bundles.mjs';
-import { writePages } from './lib/pages.mjs';
-import { openRun, startRecording } from './lib/session.mjs';
+import { openProbe, runWork } from './lib/probe.mjs';
 
 const recorder = process.argv[2] || 'tapedeck';
 const target = process.argv[3] || 'snapshot-100000';
@@ -22,38 +16,15 @@ const minMs = Number(process.argv[4] || 10);
 const SAMPLING_US = 200;
 const CATEGORIES = ['-*', 'disabled-by-default-devtools.timeline', 'blink.user_timing'];
 
-const isMutation = target.startsWith('mutation:');
-const url = isMutation ? `/www/workloads.html?w=${target.slice(9)}` : `/bench/pages/${target}.html`;
-const size = /^snapshot-(\d+)$/.exec(target)?.[1];
-if (size) writePages(path.join(REPO_ROOT, 'bench/pages'), [Number(size)]);
-
-const server = await startServer({ root: REPO_ROOT });
-const browser = await launchBrowser();
-const ctx = { browser, baseUrl: server.url, scripts: await buildBundles() };
+const probe = await openProbe(recorder, target);
+const { run, browser } = probe;
 try {
-  const named = path.join(REPO_ROOT, 'target/wasm-bindgen/core_bg.wasm');
-  if (recorder === 'tapedeck' && fs.existsSync(named)) {
-    ctx.onPage = (page) =>
-      page.context().route('**/pkg/dist/tapedeck.wasm', (route) =>
-        route.fulfill({ body: fs.readFileSync(named), contentType: 'application/wasm' }),
-      );
-  }
-  const run = await openRun(ctx, url, recorder);
-  if (isMutation) await startRecording(run, 100);
   await run.cdp.send('HeapProfiler.collectGarbage');
   await run.cdp.send('Profiler.enable');
   await run.cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
   await browser.startTracing(run.page, { categories: CATEGORIES });
   await run.cdp.send('Profiler.start');
-  if (isMutation) {
-    await run.page.evaluate(() =>
-      window.__bench.inTask(async () => {
-        window.workload();
-        await window.__bench.quiet(200);
-        return window.__bench.take();
-      }),
-    );
-  } else if (process.env.TASKS_OPTIONS) {
+  if (!probe.isMutation && process.env.TASKS_OPTIONS) {
     await run.page.evaluate(
       ({ kind, options }) =>
         window.__bench.inTask(async () => {
@@ -66,15 +37,14 @@ try {
       { kind: run.kind, options: JSON.parse(process.env.TASKS_OPTIONS) },
     );
   } else {
-    await startRecording(run, 200);
+    await runWork(probe);
   }
   const { profile } = await run.cdp.send('Profiler.stop');
   const trace = JSON.parse((await browser.stopTracing()).toString('utf8'));
   await run.close();
   report(profile, trace.traceEvents || trace);
 } finally {
-  await browser.close();
-  await server.close();
+  await probe.close();
 }
 
 function report(profile, events) {

@@ -72,17 +72,6 @@ fn delivered() -> BTreeMap<(String, u64), Value> {
     out
 }
 
-fn fixture(html: &str) {
-    let doc = web_sys::window().unwrap().document().unwrap();
-    let container = doc.get_element_by_id("fixture").unwrap_or_else(|| {
-        let div = doc.create_element("div").unwrap();
-        div.set_id("fixture");
-        doc.body().unwrap().append_child(&div).unwrap();
-        div
-    });
-    container.set_inner_html(html);
-}
-
 /// A recorder sending to `endpoint` (each test its own, so stored state does not mix), also
 /// emitting into an array so delivered events can be compared with recorded ones.
 fn start(endpoint: &str, extra: &[(&str, JsValue)]) -> (Recorder, js_sys::Array) {
