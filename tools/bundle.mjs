@@ -18,6 +18,9 @@ const common = {
   target: 'es2022',
   legalComments: 'none',
   logLevel: 'warning',
+  // wasm-bindgen's glue lists the one helper module (src/web/glue.js) once per Rust extern
+  // block, under the same key each time; every entry is that same module.
+  logOverride: { 'duplicate-object-key': 'silent' },
 };
 
 await build({
@@ -38,6 +41,11 @@ await build({
   define: { 'import.meta.url': 'undefined' },
   logOverride: { 'empty-import-meta': 'silent' },
 });
+
+// The classic bundle before its names are shortened, for bench/profile.mjs and bench/tasks.mjs:
+// it fits target/wasm-bindgen/core_bg.wasm, whose functions keep their Rust names.
+mkdirSync(`${root}target/wasm-bindgen/named`, { recursive: true });
+copyFileSync(`${out}/tapedeck.js`, `${root}target/wasm-bindgen/named/tapedeck.js`);
 
 // The wasm and both bundles share their import/export names: shorten them together.
 {

@@ -1,7 +1,8 @@
 // One recorder window opened for inspection (bench/profile.mjs, bench/tasks.mjs): the page of
 // `target` ('snapshot-<n>' or 'mutation:<workload>') served, a browser and a run of `recorder`
 // on it with the bench's scripts. For Tapedeck the page gets target/wasm-bindgen/core_bg.wasm
-// (the release build before wasm-opt), so wasm functions keep their Rust names in profiles.
+// (the release build before wasm-opt) and the bundle that fits it, so wasm functions keep
+// their Rust names in profiles.
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser } from '../../tests/e2e/lib/browser.mjs';
@@ -25,12 +26,19 @@ export async function openProbe(recorder, target) {
   };
   try {
     const ctx = { browser, baseUrl: server.url, scripts: await buildBundles() };
+    // The shipped bundle and wasm share shortened import names; the named wasm goes with the
+    // bundle as it was before shortening (tools/bundle.mjs keeps a copy).
     const named = path.join(REPO_ROOT, 'target/wasm-bindgen/core_bg.wasm');
-    if (recorder !== 'rrweb' && fs.existsSync(named)) {
-      ctx.onPage = (page) =>
-        page.context().route('**/pkg/dist/tapedeck.wasm', (route) =>
+    const namedJs = path.join(REPO_ROOT, 'target/wasm-bindgen/named/tapedeck.js');
+    if (recorder !== 'rrweb' && fs.existsSync(named) && fs.existsSync(namedJs)) {
+      ctx.onPage = async (page) => {
+        await page.context().route('**/pkg/dist/tapedeck.wasm', (route) =>
           route.fulfill({ body: fs.readFileSync(named), contentType: 'application/wasm' }),
         );
+        await page.context().route('**/pkg/dist/tapedeck.js', (route) =>
+          route.fulfill({ body: fs.readFileSync(namedJs), contentType: 'text/javascript' }),
+        );
+      };
     }
     const run = await openRun(ctx, url, recorder);
     if (isMutation) await startRecording(run, 100);
