@@ -39,7 +39,7 @@ await build({
   // The glue's default wasm location uses import.meta.url, which a classic script lacks; the
   // entry always passes an explicit URL, so the fallback is never used.
   define: { 'import.meta.url': 'undefined' },
-  logOverride: { 'empty-import-meta': 'silent' },
+  logOverride: { ...common.logOverride, 'empty-import-meta': 'silent' },
 });
 
 // The classic bundle before its names are shortened, for bench/profile.mjs and bench/tasks.mjs:
