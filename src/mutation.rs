@@ -9,12 +9,20 @@ use crate::json::JsonWriter;
 use crate::protocol::{begin_incremental, end_incremental, incremental_source, Timestamp};
 use crate::snapshot::{AttrValue, NodeEncoder};
 
+/// Removes, texts and attributes, written first; [`into_adds`](MutationWriter::into_adds) then
+/// starts the event's final text, and the adds (the bulk of a large batch) are written straight
+/// into it: the event is never copied whole from one buffer into another.
 #[derive(Default)]
 pub struct MutationWriter {
     texts: JsonWriter,
     attributes: JsonWriter,
     removes: JsonWriter,
-    adds: Option<NodeEncoder>,
+    count: usize,
+}
+
+/// The Mutation event from its `adds` list on: everything before is written already.
+pub struct MutationAdds {
+    enc: NodeEncoder,
     count: usize,
 }
 
@@ -69,36 +77,63 @@ impl MutationWriter {
         self.count += 1;
     }
 
-    /// The encoder for add entries: `begin_add`, one node with no children, `end_add`.
-    pub fn adds(&mut self) -> &mut NodeEncoder {
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Writes the event up to its `adds` list, in the order rrweb writes it (texts, attributes,
+    /// removes, adds); nothing but adds can be written from here on.
+    pub fn into_adds(self) -> MutationAdds {
+        let mut w = JsonWriter::with_capacity(
+            128 + self.texts.len() + self.attributes.len() + self.removes.len(),
+        );
+        begin_incremental(&mut w, incremental_source::MUTATION);
+        for (name, list) in [
+            ("texts", &self.texts),
+            ("attributes", &self.attributes),
+            ("removes", &self.removes),
+        ] {
+            w.key(name)
+                .begin_array()
+                .raw_elements(list.as_str())
+                .end_array();
+        }
+        w.key("adds").begin_array();
+        MutationAdds {
+            enc: NodeEncoder::adds_into(w),
+            count: self.count,
+        }
+    }
+
+    /// The finished event, or `None` when nothing changed (empty mutations are not emitted).
+    pub fn finish(self, timestamp: Timestamp) -> Option<String> {
+        self.into_adds().finish(timestamp)
+    }
+}
+
+impl MutationAdds {
+    /// The encoder for one add entry: `begin_add`, one node with no children, `end_add`.
+    pub fn entry(&mut self) -> &mut NodeEncoder {
         self.count += 1;
-        self.adds.get_or_insert_with(NodeEncoder::adds)
+        &mut self.enc
     }
 
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }
 
-    /// The finished event, or `None` when nothing changed (empty mutations are not emitted).
+    /// The finished event, or `None` when nothing changed. Its spare capacity (up to half of
+    /// it, from the buffer doubling as adds were written) is handed back to the allocator.
     pub fn finish(self, timestamp: Timestamp) -> Option<String> {
         if self.is_empty() {
             return None;
         }
-        let adds = self.adds.map(NodeEncoder::into_json).unwrap_or_default();
-        let mut w = JsonWriter::with_capacity(
-            64 + self.texts.len() + self.attributes.len() + self.removes.len() + adds.len(),
-        );
-        begin_incremental(&mut w, incremental_source::MUTATION);
-        for (name, list) in [
-            ("texts", self.texts.as_str()),
-            ("attributes", self.attributes.as_str()),
-            ("removes", self.removes.as_str()),
-            ("adds", adds.as_str()),
-        ] {
-            w.key(name).begin_array().raw_elements(list).end_array();
-        }
+        let mut w = self.enc.into_writer();
+        w.end_array();
         end_incremental(&mut w, timestamp);
-        Some(w.into_string())
+        let mut json = w.into_string();
+        json.shrink_to_fit();
+        Some(json)
     }
 }
 
@@ -113,6 +148,37 @@ mod tests {
         let mut w = MutationWriter::new();
         w.attributes::<String>(3, &[]);
         assert_eq!(w.finish(1), None);
+        assert_eq!(MutationWriter::new().into_adds().finish(1), None);
+    }
+
+    #[test]
+    fn adds_only_and_no_adds() {
+        let mut w = MutationWriter::new().into_adds();
+        let adds = w.entry();
+        adds.begin_add(1, None);
+        adds.cdata(NodeMeta {
+            id: 2,
+            root_id: None,
+            is_shadow: false,
+        });
+        adds.end_add();
+        assert_eq!(
+            w.finish(5).unwrap(),
+            concat!(
+                r#"{"type":3,"data":{"source":0,"texts":[],"attributes":[],"removes":[],"#,
+                r#""adds":[{"parentId":1,"nextId":null,"node":{"type":4,"textContent":"","id":2}}]},"#,
+                r#""timestamp":5}"#
+            )
+        );
+        let mut w = MutationWriter::new();
+        w.remove(1, 2, false);
+        assert_eq!(
+            w.finish(5).unwrap(),
+            concat!(
+                r#"{"type":3,"data":{"source":0,"texts":[],"attributes":[],"#,
+                r#""removes":[{"parentId":1,"id":2}],"adds":[]},"timestamp":5}"#
+            )
+        );
     }
 
     #[test]
@@ -120,7 +186,16 @@ mod tests {
         let mut w = MutationWriter::new();
         w.remove(4, 9, false);
         w.remove(12, 13, true);
-        let adds = w.adds();
+        w.text(7, "new text");
+        w.attributes::<String>(
+            5,
+            &[
+                ("class".into(), Some(AttrValue::Str("a b".into()))),
+                ("hidden".into(), None),
+            ],
+        );
+        let mut w = w.into_adds();
+        let adds = w.entry();
         adds.begin_add(4, None);
         adds.open_element(
             NodeMeta {
@@ -134,7 +209,7 @@ mod tests {
         );
         adds.close();
         adds.end_add();
-        let adds = w.adds();
+        let adds = w.entry();
         adds.begin_add(20, Some(22));
         adds.text(
             NodeMeta {
@@ -145,14 +220,6 @@ mod tests {
             "hi",
         );
         adds.end_add();
-        w.text(7, "new text");
-        w.attributes::<String>(
-            5,
-            &[
-                ("class".into(), Some(AttrValue::Str("a b".into()))),
-                ("hidden".into(), None),
-            ],
-        );
         assert_eq!(
             w.finish(1_000).unwrap(),
             concat!(

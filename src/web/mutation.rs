@@ -16,7 +16,8 @@ use super::privacy::PrivacyGuard;
 use super::recorder::{now, FoundRoots, Part, Session};
 use super::serialize::{Described, ParentContext, SerializeOptions, Serializer, Subject};
 use super::walk::Walk;
-use crate::mutation::MutationWriter;
+use crate::mutation::{MutationAdds, MutationWriter};
+use crate::protocol::Timestamp;
 use crate::snapshot::{normalize_tag_name, AttrValue, NodeEncoder};
 use js_sys::{Array, Object, Set};
 use std::cell::RefCell;
@@ -282,11 +283,11 @@ fn on_records(session: &Session, acc: &JsValue) {
     let batch = Batch::from_group(acc);
     let result = session.with_mirror(|mirror, config| {
         let options = serialize_options(session, config.snapshot.inline_stylesheet);
-        batch.write(mirror, &options, &session.document)
+        batch.write(mirror, &options, &session.document, timestamp)
     });
     let Some((json, found)) = result else { return };
-    if let Some(json) = json.and_then(|w| w.finish(timestamp)) {
-        session.emit_incremental(&json, timestamp);
+    if let Some(json) = json {
+        session.emit_incremental(json, timestamp);
     }
     let frames: Vec<(u32, Document)> = found
         .frames
@@ -370,12 +371,15 @@ impl Batch {
         }
     }
 
+    /// The batch's Mutation event (`None` when nothing in it is recorded), and the shadow
+    /// roots and iframe documents found in what it added.
     fn write(
         &self,
         mirror: &mut Mirror,
         options: &SerializeOptions,
         top: &Document,
-    ) -> (Option<MutationWriter>, FoundRoots) {
+        timestamp: Timestamp,
+    ) -> (Option<String>, FoundRoots) {
         let mut out = MutationWriter::new();
         let mut found = FoundRoots::default();
 
@@ -399,35 +403,15 @@ impl Batch {
             forget_subtree(node, mirror);
         }
 
-        // Adds. Ids handed out from here on are this batch's.
+        // Ids handed out from here on (the adds) are this batch's.
         let first_new_id = mirror.next_id();
         let is_new =
             |mirror: &Mirror, node: &Node| mirror.id_of(node).is_some_and(|id| id >= first_new_id);
         let mut serializers = Serializers::new(options, top);
-        for node in &self.added {
-            if !self.is_pending_root(node, mirror, first_new_id, &options.privacy) {
-                continue;
-            }
-            // Later siblings that are added too go first, so `nextId` always names a known node.
-            let mut chain = vec![node.clone()];
-            let mut cursor = node.clone();
-            while let Some(next) = next_recorded_sibling(&cursor, mirror, &self.added_set) {
-                if mirror.id_of(&next).is_some()
-                    || !self.is_pending_root(&next, mirror, first_new_id, &options.privacy)
-                {
-                    break;
-                }
-                chain.push(next.clone());
-                cursor = next;
-            }
-            for root in chain.iter().rev() {
-                if !is_new(mirror, root) {
-                    serializers.add_subtree(root, mirror, &self.added_set, &mut out);
-                }
-            }
-        }
 
-        // Texts and attributes of nodes the replay already had (new nodes were written whole).
+        // Texts and attributes of nodes the replay already had (new nodes are written whole
+        // below). They come first: the adds, the bulk of a large batch, are then written straight
+        // into the event's text.
         for node in &self.texts {
             let Some(id) = mirror.id_of(node).filter(|id| *id < first_new_id) else {
                 continue;
@@ -454,11 +438,37 @@ impl Batch {
             &mut serializers,
             &mut out,
         );
+
+        // Adds.
+        let mut out = out.into_adds();
+        for node in &self.added {
+            if !self.is_pending_root(node, mirror, first_new_id, &options.privacy) {
+                continue;
+            }
+            // Later siblings that are added too go first, so `nextId` always names a known node.
+            let mut chain = vec![node.clone()];
+            let mut cursor = node.clone();
+            while let Some(next) = next_recorded_sibling(&cursor, mirror, &self.added_set) {
+                if mirror.id_of(&next).is_some()
+                    || !self.is_pending_root(&next, mirror, first_new_id, &options.privacy)
+                {
+                    break;
+                }
+                chain.push(next.clone());
+                cursor = next;
+            }
+            for root in chain.iter().rev() {
+                if !is_new(mirror, root) {
+                    serializers.add_subtree(root, mirror, &self.added_set, &mut out);
+                }
+            }
+        }
+
         for serializer in serializers.all.drain(..) {
             found.shadow_roots.extend(serializer.1.found.shadow_roots);
             found.frames.extend(serializer.1.found.frames);
         }
-        ((!out.is_empty()).then_some(out), found)
+        (out.finish(timestamp), found)
     }
 
     /// Attribute changes of elements the replay already had (new ones were written whole),
@@ -718,7 +728,7 @@ impl<'a> Serializers<'a> {
         root: &Node,
         mirror: &mut Mirror,
         added: &Set,
-        out: &mut MutationWriter,
+        out: &mut MutationAdds,
     ) {
         let Some(parent) = dom::parent_node(root) else {
             return;
@@ -772,7 +782,7 @@ impl<'a> Serializers<'a> {
                 continue;
             };
             frame.next_id = Some(meta.id);
-            let adds = out.adds();
+            let adds = out.entry();
             adds.begin_add(parent_id, next_id);
             match described {
                 Described::Element {
