@@ -21,10 +21,19 @@ pub struct MutationWriter {
 }
 
 /// The Mutation event from its `adds` list on: everything before is written already.
+///
+/// A large event is cut into parts of about [`PART_BYTES`] as it is written: one growing
+/// buffer would double its capacity (and hold old and new copies while it does) up to twice
+/// the event's size; the parts are joined once, at the exact size, or handed to JS as they
+/// come (see [`take_parts`](Self::take_parts)).
 pub struct MutationAdds {
     enc: NodeEncoder,
     count: usize,
+    parts: Vec<String>,
 }
+
+/// The size at which the event's text written so far is cut off as a part.
+pub const PART_BYTES: usize = 64 * 1024;
 
 impl MutationWriter {
     pub fn new() -> Self {
@@ -102,6 +111,7 @@ impl MutationWriter {
         MutationAdds {
             enc: NodeEncoder::adds_into(w),
             count: self.count,
+            parts: Vec::new(),
         }
     }
 
@@ -114,6 +124,11 @@ impl MutationWriter {
 impl MutationAdds {
     /// The encoder for one add entry: `begin_add`, one node with no children, `end_add`.
     pub fn entry(&mut self) -> &mut NodeEncoder {
+        if self.enc.len() >= PART_BYTES {
+            self.parts.push(self.enc.text_from(0).to_string());
+            // The comma state is kept: writing goes on as if the text were still there.
+            self.enc.truncate(0);
+        }
         self.count += 1;
         &mut self.enc
     }
@@ -122,17 +137,35 @@ impl MutationAdds {
         self.count == 0
     }
 
-    /// The finished event, or `None` when nothing changed. Its spare capacity (up to half of
-    /// it, from the buffer doubling as adds were written) is handed back to the allocator.
-    pub fn finish(self, timestamp: Timestamp) -> Option<String> {
+    /// The parts cut off so far (the event's text in order), for a caller that hands them on
+    /// as they come rather than holding the whole event.
+    pub fn take_parts(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.parts)
+    }
+
+    /// The rest of the event in parts (the last ends it), or `None` when nothing changed.
+    pub fn finish_parts(self, timestamp: Timestamp) -> Option<Vec<String>> {
         if self.is_empty() {
             return None;
         }
+        let mut parts = self.parts;
         let mut w = self.enc.into_writer();
         w.end_array();
         end_incremental(&mut w, timestamp);
-        let mut json = w.into_string();
-        json.shrink_to_fit();
+        parts.push(w.into_string());
+        Some(parts)
+    }
+
+    /// The finished event, or `None` when nothing changed.
+    pub fn finish(self, timestamp: Timestamp) -> Option<String> {
+        let parts = self.finish_parts(timestamp)?;
+        if parts.len() == 1 {
+            return parts.into_iter().next();
+        }
+        let mut json = String::with_capacity(parts.iter().map(String::len).sum());
+        for part in parts {
+            json.push_str(&part);
+        }
         Some(json)
     }
 }
@@ -149,6 +182,44 @@ mod tests {
         w.attributes::<String>(3, &[]);
         assert_eq!(w.finish(1), None);
         assert_eq!(MutationWriter::new().into_adds().finish(1), None);
+    }
+
+    /// An event larger than a part is cut as it is written, and comes out whole and the same.
+    #[test]
+    fn parts_join_into_the_event() {
+        let write = |n: u32| {
+            let mut w = MutationWriter::new();
+            w.text(1, "t");
+            let mut w = w.into_adds();
+            for id in 0..n {
+                let adds = w.entry();
+                adds.begin_add(1, None);
+                adds.text(
+                    NodeMeta {
+                        id: 10 + id,
+                        root_id: None,
+                        is_shadow: false,
+                    },
+                    "some text of a node",
+                );
+                adds.end_add();
+            }
+            w
+        };
+        let n = 10_000;
+        let mut w = write(n);
+        let taken = w.take_parts();
+        assert!(taken.len() > 5, "{} parts", taken.len());
+        let rest = w.finish_parts(7).unwrap();
+        let joined: String = taken.iter().chain(&rest).map(String::as_str).collect();
+        let whole = write(n).finish(7).unwrap();
+        assert_eq!(joined, whole);
+        let event: serde_json::Value = serde_json::from_str(&whole).unwrap();
+        let adds = event["data"]["adds"].as_array().unwrap();
+        assert_eq!(adds.len(), n as usize);
+        assert_eq!(adds[n as usize - 1]["node"]["id"], 10 + n - 1);
+        assert_eq!(event["data"]["texts"][0]["value"], "t");
+        assert_eq!(event["timestamp"], 7);
     }
 
     #[test]

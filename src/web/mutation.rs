@@ -281,13 +281,24 @@ fn serialize_options(session: &Session, inline_stylesheet: bool) -> SerializeOpt
 fn on_records(session: &Session, acc: &JsValue) {
     let timestamp = now();
     let batch = Batch::from_group(acc);
+    // When the event goes to `emit` alone, its text is handed to JS in parts as it is written:
+    // the wasm heap (which never shrinks) does not hold a large batch whole.
+    let to_js = session.emits_only_now().then(Array::new);
     let result = session.with_mirror(|mirror, config| {
         let options = serialize_options(session, config.snapshot.inline_stylesheet);
-        batch.write(mirror, &options, &session.document, timestamp)
+        batch.write(
+            mirror,
+            &options,
+            &session.document,
+            timestamp,
+            to_js.as_ref(),
+        )
     });
     let Some((json, found)) = result else { return };
-    if let Some(json) = json {
-        session.emit_incremental(json, timestamp);
+    match (json, to_js) {
+        (Some(Written::Whole(json)), _) => session.emit_incremental(json, timestamp),
+        (Some(Written::InJs), Some(parts)) => session.emit_incremental_parts(&parts, timestamp),
+        _ => {}
     }
     let frames: Vec<(u32, Document)> = found
         .frames
@@ -300,6 +311,19 @@ fn on_records(session: &Session, acc: &JsValue) {
     });
     if !frames.is_empty() {
         attach_frames(session, frames);
+    }
+}
+
+/// A batch's Mutation event: its text, or handed to JS in parts (see `Batch::write`).
+enum Written {
+    Whole(String),
+    InJs,
+}
+
+/// Moves parts of an event's text into a JS array of strings, freeing them in wasm.
+fn hand_over(to_js: &Array, parts: Vec<String>) {
+    for part in parts {
+        to_js.push(&JsValue::from_str(&part));
     }
 }
 
@@ -372,14 +396,16 @@ impl Batch {
     }
 
     /// The batch's Mutation event (`None` when nothing in it is recorded), and the shadow
-    /// roots and iframe documents found in what it added.
+    /// roots and iframe documents found in what it added. With `to_js`, the event's text goes
+    /// there in parts, as it is written.
     fn write(
         &self,
         mirror: &mut Mirror,
         options: &SerializeOptions,
         top: &Document,
         timestamp: Timestamp,
-    ) -> (Option<String>, FoundRoots) {
+        to_js: Option<&Array>,
+    ) -> (Option<Written>, FoundRoots) {
         let mut out = MutationWriter::new();
         let mut found = FoundRoots::default();
 
@@ -462,13 +488,23 @@ impl Batch {
                     serializers.add_subtree(root, mirror, &self.added_set, &mut out);
                 }
             }
+            if let Some(to_js) = to_js {
+                hand_over(to_js, out.take_parts());
+            }
         }
 
         for serializer in serializers.all.drain(..) {
             found.shadow_roots.extend(serializer.1.found.shadow_roots);
             found.frames.extend(serializer.1.found.frames);
         }
-        (out.finish(timestamp), found)
+        let written = match to_js {
+            Some(to_js) => out.finish_parts(timestamp).map(|parts| {
+                hand_over(to_js, parts);
+                Written::InJs
+            }),
+            None => out.finish(timestamp).map(Written::Whole),
+        };
+        (written, found)
     }
 
     /// Attribute changes of elements the replay already had (new ones were written whole),

@@ -240,6 +240,27 @@ impl Session {
     /// or age is exceeded (rrweb's `checkoutEveryNth` / `checkoutEveryNms`).
     pub fn emit_incremental(&self, json: impl Into<String>, timestamp: Timestamp) {
         self.send(json.into(), false);
+        self.counted(timestamp);
+    }
+
+    /// Whether an event sent now goes to `emit` alone, at once (no endpoint, no snapshot
+    /// holding events back): it may then be given as parts of its text, see
+    /// [`emit_incremental_parts`](Self::emit_incremental_parts).
+    pub fn emits_only_now(&self) -> bool {
+        self.delivery.is_none() && !self.snapshotting.get()
+    }
+
+    /// [`emit_incremental`](Self::emit_incremental) for an event whose text is in parts (JS
+    /// strings, joined in order); only when [`emits_only_now`](Self::emits_only_now).
+    pub fn emit_incremental_parts(&self, parts: &js_sys::Array, timestamp: Timestamp) {
+        if let Some(emitter) = &self.emitter {
+            emitter.emit_parts(parts, false);
+        }
+        self.counted(timestamp);
+    }
+
+    /// Counts an incremental event, then takes a checkout snapshot when due.
+    fn counted(&self, timestamp: Timestamp) {
         let (count, since) = self.since_checkout.get();
         let count = count + 1;
         self.since_checkout.set((count, since));
