@@ -9,14 +9,31 @@ use crate::json::JsonWriter;
 use crate::protocol::{begin_incremental, end_incremental, incremental_source, Timestamp};
 use crate::snapshot::{AttrValue, NodeEncoder};
 
+/// Removes, texts and attributes, written first; [`into_adds`](MutationWriter::into_adds) then
+/// starts the event's final text, and the adds (the bulk of a large batch) are written straight
+/// into it: the event is never copied whole from one buffer into another.
 #[derive(Default)]
 pub struct MutationWriter {
     texts: JsonWriter,
     attributes: JsonWriter,
     removes: JsonWriter,
-    adds: Option<NodeEncoder>,
     count: usize,
 }
+
+/// The Mutation event from its `adds` list on: everything before is written already.
+///
+/// A large event is cut into parts of about [`PART_BYTES`] as it is written: one growing
+/// buffer would double its capacity (and hold old and new copies while it does) up to twice
+/// the event's size; the parts are joined once, at the exact size, or handed to JS as they
+/// come (see [`take_parts`](Self::take_parts)).
+pub struct MutationAdds {
+    enc: NodeEncoder,
+    count: usize,
+    parts: Vec<String>,
+}
+
+/// The size at which the event's text written so far is cut off as a part.
+pub const PART_BYTES: usize = 64 * 1024;
 
 impl MutationWriter {
     pub fn new() -> Self {
@@ -69,36 +86,87 @@ impl MutationWriter {
         self.count += 1;
     }
 
-    /// The encoder for add entries: `begin_add`, one node with no children, `end_add`.
-    pub fn adds(&mut self) -> &mut NodeEncoder {
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Writes the event up to its `adds` list, in the order rrweb writes it (texts, attributes,
+    /// removes, adds); nothing but adds can be written from here on.
+    pub fn into_adds(self) -> MutationAdds {
+        let mut w = JsonWriter::with_capacity(
+            128 + self.texts.len() + self.attributes.len() + self.removes.len(),
+        );
+        begin_incremental(&mut w, incremental_source::MUTATION);
+        for (name, list) in [
+            ("texts", &self.texts),
+            ("attributes", &self.attributes),
+            ("removes", &self.removes),
+        ] {
+            w.key(name)
+                .begin_array()
+                .raw_elements(list.as_str())
+                .end_array();
+        }
+        w.key("adds").begin_array();
+        MutationAdds {
+            enc: NodeEncoder::adds_into(w),
+            count: self.count,
+            parts: Vec::new(),
+        }
+    }
+
+    /// The finished event, or `None` when nothing changed (empty mutations are not emitted).
+    pub fn finish(self, timestamp: Timestamp) -> Option<String> {
+        self.into_adds().finish(timestamp)
+    }
+}
+
+impl MutationAdds {
+    /// The encoder for one add entry: `begin_add`, one node with no children, `end_add`.
+    pub fn entry(&mut self) -> &mut NodeEncoder {
+        if self.enc.len() >= PART_BYTES {
+            self.parts.push(self.enc.text_from(0).to_string());
+            // The comma state is kept: writing goes on as if the text were still there.
+            self.enc.truncate(0);
+        }
         self.count += 1;
-        self.adds.get_or_insert_with(NodeEncoder::adds)
+        &mut self.enc
     }
 
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }
 
-    /// The finished event, or `None` when nothing changed (empty mutations are not emitted).
-    pub fn finish(self, timestamp: Timestamp) -> Option<String> {
+    /// The parts cut off so far (the event's text in order), for a caller that hands them on
+    /// as they come rather than holding the whole event.
+    pub fn take_parts(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.parts)
+    }
+
+    /// The rest of the event in parts (the last ends it), or `None` when nothing changed.
+    pub fn finish_parts(self, timestamp: Timestamp) -> Option<Vec<String>> {
         if self.is_empty() {
             return None;
         }
-        let adds = self.adds.map(NodeEncoder::into_json).unwrap_or_default();
-        let mut w = JsonWriter::with_capacity(
-            64 + self.texts.len() + self.attributes.len() + self.removes.len() + adds.len(),
-        );
-        begin_incremental(&mut w, incremental_source::MUTATION);
-        for (name, list) in [
-            ("texts", self.texts.as_str()),
-            ("attributes", self.attributes.as_str()),
-            ("removes", self.removes.as_str()),
-            ("adds", adds.as_str()),
-        ] {
-            w.key(name).begin_array().raw_elements(list).end_array();
-        }
+        let mut parts = self.parts;
+        let mut w = self.enc.into_writer();
+        w.end_array();
         end_incremental(&mut w, timestamp);
-        Some(w.into_string())
+        parts.push(w.into_string());
+        Some(parts)
+    }
+
+    /// The finished event, or `None` when nothing changed.
+    pub fn finish(self, timestamp: Timestamp) -> Option<String> {
+        let parts = self.finish_parts(timestamp)?;
+        if parts.len() == 1 {
+            return parts.into_iter().next();
+        }
+        let mut json = String::with_capacity(parts.iter().map(String::len).sum());
+        for part in parts {
+            json.push_str(&part);
+        }
+        Some(json)
     }
 }
 
@@ -113,6 +181,75 @@ mod tests {
         let mut w = MutationWriter::new();
         w.attributes::<String>(3, &[]);
         assert_eq!(w.finish(1), None);
+        assert_eq!(MutationWriter::new().into_adds().finish(1), None);
+    }
+
+    /// An event larger than a part is cut as it is written, and comes out whole and the same.
+    #[test]
+    fn parts_join_into_the_event() {
+        let write = |n: u32| {
+            let mut w = MutationWriter::new();
+            w.text(1, "t");
+            let mut w = w.into_adds();
+            for id in 0..n {
+                let adds = w.entry();
+                adds.begin_add(1, None);
+                adds.text(
+                    NodeMeta {
+                        id: 10 + id,
+                        root_id: None,
+                        is_shadow: false,
+                    },
+                    "some text of a node",
+                );
+                adds.end_add();
+            }
+            w
+        };
+        let n = 10_000;
+        let mut w = write(n);
+        let taken = w.take_parts();
+        assert!(taken.len() > 5, "{} parts", taken.len());
+        let rest = w.finish_parts(7).unwrap();
+        let joined: String = taken.iter().chain(&rest).map(String::as_str).collect();
+        let whole = write(n).finish(7).unwrap();
+        assert_eq!(joined, whole);
+        let event: serde_json::Value = serde_json::from_str(&whole).unwrap();
+        let adds = event["data"]["adds"].as_array().unwrap();
+        assert_eq!(adds.len(), n as usize);
+        assert_eq!(adds[n as usize - 1]["node"]["id"], 10 + n - 1);
+        assert_eq!(event["data"]["texts"][0]["value"], "t");
+        assert_eq!(event["timestamp"], 7);
+    }
+
+    #[test]
+    fn adds_only_and_no_adds() {
+        let mut w = MutationWriter::new().into_adds();
+        let adds = w.entry();
+        adds.begin_add(1, None);
+        adds.cdata(NodeMeta {
+            id: 2,
+            root_id: None,
+            is_shadow: false,
+        });
+        adds.end_add();
+        assert_eq!(
+            w.finish(5).unwrap(),
+            concat!(
+                r#"{"type":3,"data":{"source":0,"texts":[],"attributes":[],"removes":[],"#,
+                r#""adds":[{"parentId":1,"nextId":null,"node":{"type":4,"textContent":"","id":2}}]},"#,
+                r#""timestamp":5}"#
+            )
+        );
+        let mut w = MutationWriter::new();
+        w.remove(1, 2, false);
+        assert_eq!(
+            w.finish(5).unwrap(),
+            concat!(
+                r#"{"type":3,"data":{"source":0,"texts":[],"attributes":[],"#,
+                r#""removes":[{"parentId":1,"id":2}],"adds":[]},"timestamp":5}"#
+            )
+        );
     }
 
     #[test]
@@ -120,7 +257,16 @@ mod tests {
         let mut w = MutationWriter::new();
         w.remove(4, 9, false);
         w.remove(12, 13, true);
-        let adds = w.adds();
+        w.text(7, "new text");
+        w.attributes::<String>(
+            5,
+            &[
+                ("class".into(), Some(AttrValue::Str("a b".into()))),
+                ("hidden".into(), None),
+            ],
+        );
+        let mut w = w.into_adds();
+        let adds = w.entry();
         adds.begin_add(4, None);
         adds.open_element(
             NodeMeta {
@@ -134,7 +280,7 @@ mod tests {
         );
         adds.close();
         adds.end_add();
-        let adds = w.adds();
+        let adds = w.entry();
         adds.begin_add(20, Some(22));
         adds.text(
             NodeMeta {
@@ -145,14 +291,6 @@ mod tests {
             "hi",
         );
         adds.end_add();
-        w.text(7, "new text");
-        w.attributes::<String>(
-            5,
-            &[
-                ("class".into(), Some(AttrValue::Str("a b".into()))),
-                ("hidden".into(), None),
-            ],
-        );
         assert_eq!(
             w.finish(1_000).unwrap(),
             concat!(

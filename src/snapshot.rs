@@ -167,6 +167,15 @@ impl NodeEncoder {
         NodeEncoder::over(JsonWriter::new())
     }
 
+    /// Add entries written after what `w` holds (an open array: see `MutationWriter`).
+    pub fn adds_into(w: JsonWriter) -> Self {
+        NodeEncoder::over(w)
+    }
+
+    pub fn into_writer(self) -> JsonWriter {
+        self.w
+    }
+
     fn over(w: JsonWriter) -> Self {
         NodeEncoder {
             w,

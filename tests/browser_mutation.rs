@@ -362,6 +362,40 @@ async fn nested_appends_and_reverse_order_inserts_need_no_queueing() {
     assert_replays(&sink, "root");
 }
 
+/// A batch far larger than one part of the event's text (64 KB), with removes, texts and
+/// attributes before its adds and text that needs escaping: handed to `emit` in parts, it
+/// arrives as one event and replays.
+#[wasm_bindgen_test]
+async fn a_batch_larger_than_a_part_arrives_whole() {
+    fixture(r#"<div id="root"><p id="old">old</p><i id="gone">gone</i></div>"#);
+    let sink = Sink::start();
+    js(r#"const r = document.getElementById('root');
+        document.getElementById('old').firstChild.data = 'new "text"';
+        document.getElementById('old').setAttribute('title', 'a\\b\u0008');
+        document.getElementById('gone').remove();
+        for (let b = 0; b < 300; b++) {
+          const d = document.createElement('div'); d.className = 'branch-' + b;
+          for (let i = 0; i < 5; i++) { const s = document.createElement('span'); s.textContent = 'é "' + b + '/' + i + '" ' + 'x'.repeat(20); d.append(s); }
+          r.append(d);
+        }"#);
+    sink.flush().await;
+    let events = sink.events();
+    let mutations = mutation_events(&events);
+    let big = mutations
+        .iter()
+        .find(|e| e["data"]["adds"].as_array().is_some_and(|a| a.len() > 100))
+        .expect("the batch's event");
+    assert!(serde_json::to_string(big).unwrap().len() > 150_000);
+    assert_eq!(big["data"]["adds"].as_array().unwrap().len(), 300 * 11);
+    assert_eq!(big["data"]["texts"][0]["value"], "new \"text\"");
+    assert_eq!(
+        big["data"]["attributes"][0]["attributes"]["title"],
+        "a\\b\u{8}"
+    );
+    assert_eq!(big["data"]["removes"].as_array().unwrap().len(), 1);
+    assert_replays(&sink, "root");
+}
+
 #[wasm_bindgen_test]
 async fn shadow_roots_existing_and_attached_later_are_observed() {
     fixture(r#"<div id="root"><div id="host"></div><div id="late"></div></div>"#);

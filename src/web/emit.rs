@@ -17,6 +17,8 @@ extern "C" {
         to: u32,
     ) -> Result<(), JsValue>;
     #[wasm_bindgen(catch)]
+    fn parse_parts(parts: &js_sys::Array) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
     fn assembly_finish(assembly: &JsValue, shell: &str) -> Result<JsValue, JsValue>;
 }
 
@@ -43,6 +45,11 @@ impl Emitter {
     /// into the recorder (e.g. `addCustomEvent` from inside `emit`).
     pub fn emit(&self, json: &str, is_checkout: bool) {
         self.call(JSON::parse(json), is_checkout);
+    }
+
+    /// [`emit`](Self::emit) for an event whose JSON text is in parts (JS strings).
+    pub fn emit_parts(&self, parts: &js_sys::Array, is_checkout: bool) {
+        self.call(parse_parts(parts), is_checkout);
     }
 
     pub fn begin_assembly(&self) -> Assembly {

@@ -180,6 +180,8 @@ export function assembly_add(a, text, from, kept, to) {
   open.length = kept;
   while (open.length < to) { const c = open[open.length - 1].childNodes; open.push(c[c.length - 1]); }
 }
+// An event whose JSON text came in parts (a large mutation, see mutation.rs).
+export function parse_parts(parts) { return JSON.parse(parts.length === 1 ? parts[0] : parts.join('')); }
 // The event: `shell` is its JSON with `null` for the node.
 export function assembly_finish(a, shell) {
   const event = JSON.parse(shell);

@@ -16,7 +16,8 @@ use super::privacy::PrivacyGuard;
 use super::recorder::{now, FoundRoots, Part, Session};
 use super::serialize::{Described, ParentContext, SerializeOptions, Serializer, Subject};
 use super::walk::Walk;
-use crate::mutation::MutationWriter;
+use crate::mutation::{MutationAdds, MutationWriter};
+use crate::protocol::Timestamp;
 use crate::snapshot::{normalize_tag_name, AttrValue, NodeEncoder};
 use js_sys::{Array, Object, Set};
 use std::cell::RefCell;
@@ -280,13 +281,24 @@ fn serialize_options(session: &Session, inline_stylesheet: bool) -> SerializeOpt
 fn on_records(session: &Session, acc: &JsValue) {
     let timestamp = now();
     let batch = Batch::from_group(acc);
+    // When the event goes to `emit` alone, its text is handed to JS in parts as it is written:
+    // the wasm heap (which never shrinks) does not hold a large batch whole.
+    let to_js = session.emits_only_now().then(Array::new);
     let result = session.with_mirror(|mirror, config| {
         let options = serialize_options(session, config.snapshot.inline_stylesheet);
-        batch.write(mirror, &options, &session.document)
+        batch.write(
+            mirror,
+            &options,
+            &session.document,
+            timestamp,
+            to_js.as_ref(),
+        )
     });
     let Some((json, found)) = result else { return };
-    if let Some(json) = json.and_then(|w| w.finish(timestamp)) {
-        session.emit_incremental(&json, timestamp);
+    match (json, to_js) {
+        (Some(Written::Whole(json)), _) => session.emit_incremental(json, timestamp),
+        (Some(Written::InJs), Some(parts)) => session.emit_incremental_parts(&parts, timestamp),
+        _ => {}
     }
     let frames: Vec<(u32, Document)> = found
         .frames
@@ -299,6 +311,19 @@ fn on_records(session: &Session, acc: &JsValue) {
     });
     if !frames.is_empty() {
         attach_frames(session, frames);
+    }
+}
+
+/// A batch's Mutation event: its text, or handed to JS in parts (see `Batch::write`).
+enum Written {
+    Whole(String),
+    InJs,
+}
+
+/// Moves parts of an event's text into a JS array of strings, freeing them in wasm.
+fn hand_over(to_js: &Array, parts: Vec<String>) {
+    for part in parts {
+        to_js.push(&JsValue::from_str(&part));
     }
 }
 
@@ -370,12 +395,17 @@ impl Batch {
         }
     }
 
+    /// The batch's Mutation event (`None` when nothing in it is recorded), and the shadow
+    /// roots and iframe documents found in what it added. With `to_js`, the event's text goes
+    /// there in parts, as it is written.
     fn write(
         &self,
         mirror: &mut Mirror,
         options: &SerializeOptions,
         top: &Document,
-    ) -> (Option<MutationWriter>, FoundRoots) {
+        timestamp: Timestamp,
+        to_js: Option<&Array>,
+    ) -> (Option<Written>, FoundRoots) {
         let mut out = MutationWriter::new();
         let mut found = FoundRoots::default();
 
@@ -399,35 +429,15 @@ impl Batch {
             forget_subtree(node, mirror);
         }
 
-        // Adds. Ids handed out from here on are this batch's.
+        // Ids handed out from here on (the adds) are this batch's.
         let first_new_id = mirror.next_id();
         let is_new =
             |mirror: &Mirror, node: &Node| mirror.id_of(node).is_some_and(|id| id >= first_new_id);
         let mut serializers = Serializers::new(options, top);
-        for node in &self.added {
-            if !self.is_pending_root(node, mirror, first_new_id, &options.privacy) {
-                continue;
-            }
-            // Later siblings that are added too go first, so `nextId` always names a known node.
-            let mut chain = vec![node.clone()];
-            let mut cursor = node.clone();
-            while let Some(next) = next_recorded_sibling(&cursor, mirror, &self.added_set) {
-                if mirror.id_of(&next).is_some()
-                    || !self.is_pending_root(&next, mirror, first_new_id, &options.privacy)
-                {
-                    break;
-                }
-                chain.push(next.clone());
-                cursor = next;
-            }
-            for root in chain.iter().rev() {
-                if !is_new(mirror, root) {
-                    serializers.add_subtree(root, mirror, &self.added_set, &mut out);
-                }
-            }
-        }
 
-        // Texts and attributes of nodes the replay already had (new nodes were written whole).
+        // Texts and attributes of nodes the replay already had (new nodes are written whole
+        // below). They come first: the adds, the bulk of a large batch, are then written straight
+        // into the event's text.
         for node in &self.texts {
             let Some(id) = mirror.id_of(node).filter(|id| *id < first_new_id) else {
                 continue;
@@ -454,11 +464,47 @@ impl Batch {
             &mut serializers,
             &mut out,
         );
+
+        // Adds.
+        let mut out = out.into_adds();
+        for node in &self.added {
+            if !self.is_pending_root(node, mirror, first_new_id, &options.privacy) {
+                continue;
+            }
+            // Later siblings that are added too go first, so `nextId` always names a known node.
+            let mut chain = vec![node.clone()];
+            let mut cursor = node.clone();
+            while let Some(next) = next_recorded_sibling(&cursor, mirror, &self.added_set) {
+                if mirror.id_of(&next).is_some()
+                    || !self.is_pending_root(&next, mirror, first_new_id, &options.privacy)
+                {
+                    break;
+                }
+                chain.push(next.clone());
+                cursor = next;
+            }
+            for root in chain.iter().rev() {
+                if !is_new(mirror, root) {
+                    serializers.add_subtree(root, mirror, &self.added_set, &mut out);
+                }
+            }
+            if let Some(to_js) = to_js {
+                hand_over(to_js, out.take_parts());
+            }
+        }
+
         for serializer in serializers.all.drain(..) {
             found.shadow_roots.extend(serializer.1.found.shadow_roots);
             found.frames.extend(serializer.1.found.frames);
         }
-        ((!out.is_empty()).then_some(out), found)
+        let written = match to_js {
+            Some(to_js) => out.finish_parts(timestamp).map(|parts| {
+                hand_over(to_js, parts);
+                Written::InJs
+            }),
+            None => out.finish(timestamp).map(Written::Whole),
+        };
+        (written, found)
     }
 
     /// Attribute changes of elements the replay already had (new ones were written whole),
@@ -718,7 +764,7 @@ impl<'a> Serializers<'a> {
         root: &Node,
         mirror: &mut Mirror,
         added: &Set,
-        out: &mut MutationWriter,
+        out: &mut MutationAdds,
     ) {
         let Some(parent) = dom::parent_node(root) else {
             return;
@@ -772,7 +818,7 @@ impl<'a> Serializers<'a> {
                 continue;
             };
             frame.next_id = Some(meta.id);
-            let adds = out.adds();
+            let adds = out.entry();
             adds.begin_add(parent_id, next_id);
             match described {
                 Described::Element {

@@ -167,7 +167,7 @@ impl Session {
         }
         self.start_parts();
         self.full_snapshot(false);
-        for event in &early {
+        for event in early {
             self.send(event, false);
         }
     }
@@ -238,8 +238,29 @@ impl Session {
 
     /// Emits one incremental event, then takes a checkout snapshot when the configured count
     /// or age is exceeded (rrweb's `checkoutEveryNth` / `checkoutEveryNms`).
-    pub fn emit_incremental(&self, json: &str, timestamp: Timestamp) {
-        self.send(json, false);
+    pub fn emit_incremental(&self, json: impl Into<String>, timestamp: Timestamp) {
+        self.send(json.into(), false);
+        self.counted(timestamp);
+    }
+
+    /// Whether an event sent now goes to `emit` alone, at once (no endpoint, no snapshot
+    /// holding events back): it may then be given as parts of its text, see
+    /// [`emit_incremental_parts`](Self::emit_incremental_parts).
+    pub fn emits_only_now(&self) -> bool {
+        self.delivery.is_none() && !self.snapshotting.get()
+    }
+
+    /// [`emit_incremental`](Self::emit_incremental) for an event whose text is in parts (JS
+    /// strings, joined in order); only when [`emits_only_now`](Self::emits_only_now).
+    pub fn emit_incremental_parts(&self, parts: &js_sys::Array, timestamp: Timestamp) {
+        if let Some(emitter) = &self.emitter {
+            emitter.emit_parts(parts, false);
+        }
+        self.counted(timestamp);
+    }
+
+    /// Counts an incremental event, then takes a checkout snapshot when due.
+    fn counted(&self, timestamp: Timestamp) {
         let (count, since) = self.since_checkout.get();
         let count = count + 1;
         self.since_checkout.set((count, since));
@@ -258,25 +279,35 @@ impl Session {
     /// so a small `checkoutEveryNth` cannot make every snapshot trigger the next.
     /// Every finished event goes out here: to the endpoint's queue and to `emit`. A visitor
     /// returning after the session expired starts a new session, which begins with a snapshot.
-    fn send(&self, json: &str, is_checkout: bool) {
+    /// Events are moved, never copied, on their way: a large mutation is megabytes of text.
+    fn send(&self, json: String, is_checkout: bool) {
         // While a snapshot is being taken, events wait: the replay needs the snapshot first.
         if self.snapshotting.get() {
-            self.held.borrow_mut().push(json.to_string());
+            self.held.borrow_mut().push(json);
             return;
         }
         self.deliver(json, is_checkout);
     }
 
-    fn deliver(&self, json: &str, is_checkout: bool) {
-        if let Some(delivery) = &self.delivery {
-            if !delivery.push(json) {
-                self.full_snapshot(true);
-                self.send(json, is_checkout);
-                return;
+    fn deliver(&self, json: String, is_checkout: bool) {
+        let Some(delivery) = &self.delivery else {
+            if let Some(emitter) = &self.emitter {
+                emitter.emit(&json, is_checkout);
             }
+            return;
+        };
+        if !delivery.admit(&json) {
+            self.full_snapshot(true);
+            self.send(json, is_checkout);
+            return;
         }
-        if let Some(emitter) = &self.emitter {
-            emitter.emit(json, is_checkout);
+        match &self.emitter {
+            // The queue first: the page's `emit` may record more (`addCustomEvent`).
+            Some(emitter) => {
+                delivery.push(json.clone());
+                emitter.emit(&json, is_checkout);
+            }
+            None => delivery.push(json),
         }
     }
 
@@ -286,7 +317,7 @@ impl Session {
     }
 
     pub fn emit_snapshot_extra(&self, json: &str) {
-        self.send(json, false);
+        self.send(json.to_string(), false);
     }
 
     /// Starts a full snapshot: a Meta event, then a FullSnapshot, then one Mutation per
@@ -424,7 +455,7 @@ impl Session {
         self.snapshotting.set(false);
         self.collecting.set(false);
         let held = std::mem::take(&mut *self.held.borrow_mut());
-        self.deliver(&job.meta, job.is_checkout);
+        self.deliver(job.meta, job.is_checkout);
         if let (Some(delivery), Some(json)) = (&self.delivery, full) {
             // Not an interaction: never refused for an expired session. Moved, not copied.
             delivery.push(json);
@@ -433,10 +464,10 @@ impl Session {
             let shell = NodeEncoder::full_snapshot_shell(top, left, job.timestamp);
             emitter.emit_assembled(assembly, &shell, job.is_checkout);
         }
-        for event in &frames {
+        for event in frames {
             self.deliver(event, job.is_checkout);
         }
-        for event in &held {
+        for event in held {
             self.send(event, false);
         }
         self.watch_roots(&roots);
@@ -503,7 +534,7 @@ impl Session {
             early.push(event);
             return;
         }
-        self.send(&event, false);
+        self.send(event, false);
     }
 }
 

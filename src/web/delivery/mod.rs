@@ -242,29 +242,36 @@ impl Delivery {
         self.stores.tab_remove(LIVE_MARK);
     }
 
-    /// Takes one event. Returns false, without taking it, when the visitor comes back after
-    /// the session expired: a new session has begun, and the caller takes its full snapshot
-    /// before pushing the event again.
-    pub fn push(&self, json: impl Into<String>) -> bool {
-        let json: String = json.into();
+    /// Whether an event may be pushed now: false when the visitor comes back after the
+    /// session expired. A new session has then begun, and the caller takes its full snapshot
+    /// before offering the event again.
+    pub fn admit(&self, json: &str) -> bool {
+        if !is_interaction(json) {
+            return true;
+        }
         let t = now();
-        let interaction = is_interaction(&json);
+        let Ok(mut s) = self.state.try_borrow_mut() else {
+            return true;
+        };
+        if s.session.expired(t) {
+            drop(s);
+            self.cut();
+            self.rotate(t);
+            return false;
+        }
+        s.session.last_activity = t;
+        true
+    }
+
+    /// Takes one event (see [`admit`](Self::admit)), by move: a large one is not copied.
+    pub fn push(&self, json: String) {
         {
             let Ok(mut s) = self.state.try_borrow_mut() else {
-                return true;
+                return;
             };
-            if interaction && s.session.expired(t) {
-                drop(s);
-                self.cut();
-                self.rotate(t);
-                return false;
-            }
-            if interaction {
-                s.session.last_activity = t;
-            }
             s.batcher.push(json);
             if s.batcher.bytes() < self.config.max_batch_bytes as usize {
-                return true;
+                return;
             }
         }
         // A full batch is cut and sent from a task of its own, off the observer's path.
@@ -277,7 +284,6 @@ impl Delivery {
                     d.pump();
                 }
             })));
-        true
     }
 
     /// A new session: new id, its own sampling decision.

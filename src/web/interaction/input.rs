@@ -165,7 +165,7 @@ impl Inputs {
         }
         self.last_sent.set(node.unchecked_ref(), &state);
         let now = now();
-        session.emit_incremental(&input_event(id, text, checked, now), now);
+        session.emit_incremental(input_event(id, text, checked, now), now);
     }
 }
 

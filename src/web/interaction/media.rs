@@ -28,5 +28,5 @@ pub fn record(session: &Session, target: &JsValue, kind: u64, now: Timestamp) {
         playback_rate: element.playback_rate(),
         looped: element.loop_(),
     };
-    session.emit_incremental(&media_event(kind, id, &state, now), now);
+    session.emit_incremental(media_event(kind, id, &state, now), now);
 }

@@ -23,7 +23,7 @@ pub fn record(session: &Session, target: &JsValue, now: Timestamp) {
     } else {
         return;
     };
-    session.emit_incremental(&scroll_event(id, x, y, now), now);
+    session.emit_incremental(scroll_event(id, x, y, now), now);
 }
 
 /// The window's scroll offsets as rrweb reads them: from `scrollingElement`, else the window.
@@ -46,5 +46,5 @@ pub fn viewport_size(session: &Session) -> (u32, u32) {
 }
 
 pub fn record_viewport(session: &Session, width: u32, height: u32, now: Timestamp) {
-    session.emit_incremental(&viewport_resize_event(width, height, now), now);
+    session.emit_incremental(viewport_resize_event(width, height, now), now);
 }

@@ -45,5 +45,5 @@ pub fn record(session: &Session, document: &Node) {
         });
     }
     let now = now();
-    session.emit_incremental(&selection_event(&ranges, now), now);
+    session.emit_incremental(selection_event(&ranges, now), now);
 }
