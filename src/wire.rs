@@ -81,6 +81,8 @@ struct Scan {
     event_type: Option<u64>,
     source: Option<u64>,
     nodes: Vec<NodeInfo>,
+    /// Nodes in the order their `id` members appear in the text.
+    ids_in_text: Vec<usize>,
     /// Node positions holding something other than an object: (tree, position, what it was).
     not_objects: Vec<(Tree, usize, &'static str)>,
 }
@@ -125,11 +127,18 @@ fn what(byte: u8) -> &'static str {
     }
 }
 
+/// A plain non-negative integer (no sign, fraction or exponent).
 fn integer(text: &[u8]) -> Option<u64> {
-    if text.is_empty() || text.len() > 19 || !text.iter().all(u8::is_ascii_digit) {
+    if text.is_empty() || (text[0] == b'0' && text.len() > 1) {
         return None;
     }
-    std::str::from_utf8(text).ok()?.parse().ok()
+    text.iter().try_fold(0u64, |n, &d| {
+        if d.is_ascii_digit() {
+            n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+        } else {
+            None
+        }
+    })
 }
 
 /// Scans one event. `None` when the text is not well-formed JSON.
@@ -218,6 +227,7 @@ fn scan(text: &str) -> Option<Scan> {
                             if let Some(m) = out.nodes[n].id.as_mut() {
                                 m.value = integer(value);
                                 m.end = i;
+                                out.ids_in_text.push(n);
                             }
                         }
                         Role::Node(tree) => out.not_objects.push((tree, start, what(c))),
@@ -341,45 +351,50 @@ pub fn compact(event: &str) -> Cow<'_, str> {
         return Cow::Borrowed(event);
     };
     let b = event.as_bytes();
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut implied = vec![false; scan.nodes.len()];
+    let mut any = false;
     let mut previous = Some(0u64);
-    for node in scan.nodes.iter().filter(|n| n.tree == tree) {
+    for (n, node) in scan.nodes.iter().enumerate() {
+        if node.tree != tree {
+            continue;
+        }
         let Some(id) = node.id else {
             // Cannot be restored after it; keep the text as it is.
             return Cow::Borrowed(event);
         };
         if let (Some(value), Some(p)) = (id.value, previous) {
-            if p.checked_add(1) == Some(value) {
-                cuts.push(if b[id.sep] == b',' {
-                    (id.sep, id.end)
-                } else {
-                    // First member: take the comma after it instead.
-                    let after = skip_ws(b, id.end);
-                    (
-                        id.key,
-                        if b.get(after) == Some(&b',') {
-                            after + 1
-                        } else {
-                            id.end
-                        },
-                    )
-                });
-            }
+            implied[n] = p.checked_add(1) == Some(value);
+            any |= implied[n];
         }
         previous = id.value;
     }
-    if cuts.is_empty() {
+    if !any {
         return Cow::Borrowed(event);
     }
-    cuts.sort_unstable();
-    let removed: usize = cuts.iter().map(|(s, e)| e - s).sum();
-    let mut out = String::with_capacity(event.len() - removed);
+    // Cut in text order (no sort needed: the scan met the ids in that order). Every position
+    // is at an ASCII byte, so the `get`s below always succeed.
+    let mut out = String::with_capacity(event.len());
     let mut at = 0;
-    for (start, end) in cuts {
-        out.push_str(&event[at..start]);
+    for &n in &scan.ids_in_text {
+        let Some(id) = scan.nodes[n].id.filter(|_| implied[n]) else {
+            continue;
+        };
+        let (start, end) = if b[id.sep] == b',' {
+            (id.sep, id.end)
+        } else {
+            // First member: take the comma after it instead.
+            let after = skip_ws(b, id.end);
+            let end = if b.get(after) == Some(&b',') {
+                after + 1
+            } else {
+                id.end
+            };
+            (id.key, end)
+        };
+        out.push_str(event.get(at..start).unwrap_or_default());
         at = end;
     }
-    out.push_str(&event[at..]);
+    out.push_str(event.get(at..).unwrap_or_default());
     Cow::Owned(out)
 }
 

@@ -21,7 +21,8 @@ pub fn request_url(endpoint: &str, base: &str, compression: Compression, version
         Compression::Gzip => "gzip",
         Compression::None => "none",
     };
-    format!("{absolute}{sep}v={version}&encoding={encoding}")
+    let version = if version == 2 { "2" } else { "1" };
+    [&absolute, sep, "v=", version, "&encoding=", encoding].concat()
 }
 
 fn body(bytes: &[u8]) -> Uint8Array {
