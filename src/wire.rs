@@ -778,7 +778,14 @@ mod timing {
             );
             for _ in 0..9 {
                 id += 1;
-                e.text(meta(id), "some text content here, a sentence");
+                let words = [
+                    "alpha", "beta", "gamma", "delta", "menu", "item", "price", "€", "sale", "new",
+                    "click", "here", "x",
+                ];
+                let text: Vec<&str> = (0..6)
+                    .map(|k| words[((id as usize) * 7 + k * 13 + (id as usize) / 3) % words.len()])
+                    .collect();
+                e.text(meta(id), &format!("{} {}", text.join(" "), id * 37 % 1000));
             }
             e.close();
         }
@@ -790,6 +797,15 @@ mod timing {
             small = super::compact(&json);
         }
         let dt = t.elapsed() / 20;
+        for level in [6u8, 9] {
+            let t = std::time::Instant::now();
+            let z = miniz_oxide::deflate::compress_to_vec(small.as_bytes(), level);
+            eprintln!(
+                "deflate level {level}: {} bytes in {:?}",
+                z.len(),
+                t.elapsed()
+            );
+        }
         eprintln!(
             "{} bytes → {} in {:?} ({:.0} MB/s)",
             json.len(),
