@@ -89,6 +89,8 @@ pub struct DeliveryConfig {
     pub sample_rate: f64,
     /// Nothing is sent until the session has lasted this long.
     pub minimum_duration_ms: u32,
+    /// Leave out node ids implied by their order (protocol v2, see PROTOCOL.md).
+    pub implied_ids: bool,
 }
 
 impl DeliveryConfig {
@@ -102,6 +104,7 @@ impl DeliveryConfig {
             compression: Compression::Gzip,
             sample_rate: 1.0,
             minimum_duration_ms: 0,
+            implied_ids: true,
         }
     }
 }
@@ -185,6 +188,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "flushIntervalMs",
     "headers",
     "ignoreClass",
+    "impliedIds",
     "inlineStylesheet",
     "maskInputFn",
     "maskInputOptions",
@@ -207,6 +211,7 @@ const DELIVERY_OPTIONS: &[&str] = &[
     "compression",
     "flushIntervalMs",
     "headers",
+    "impliedIds",
     "maxBatchBytes",
     "maxQueueBytes",
     "minimumDurationMs",
@@ -491,6 +496,7 @@ fn parse_delivery(
             "minimumDurationMs" => {
                 d.minimum_duration_ms = ms(name, value, "a number of milliseconds")?
             }
+            "impliedIds" => d.implied_ids = boolean(name, value)?,
             "compression" => {
                 d.compression = match value {
                     Value::String(s) if s == "gzip" => Compression::Gzip,
@@ -720,7 +726,7 @@ mod tests {
         );
         assert_eq!(
             err(obj(vec![("colour", Value::Bool(true))])),
-            "tapedeck: unknown option `colour` (known options: blockClass, blockSelector, checkoutEveryNms, checkoutEveryNth, compression, emit, endpoint, flushIntervalMs, headers, ignoreClass, inlineStylesheet, maskInputFn, maskInputOptions, maskTextClass, maskTextFn, maskTextSelector, maxBatchBytes, maxQueueBytes, minimumDurationMs, onError, privacy, respectDoNotTrack, sampleRate, sampling, unmaskTextSelector)"
+            "tapedeck: unknown option `colour` (known options: blockClass, blockSelector, checkoutEveryNms, checkoutEveryNth, compression, emit, endpoint, flushIntervalMs, headers, ignoreClass, impliedIds, inlineStylesheet, maskInputFn, maskInputOptions, maskTextClass, maskTextFn, maskTextSelector, maxBatchBytes, maxQueueBytes, minimumDurationMs, onError, privacy, respectDoNotTrack, sampleRate, sampling, unmaskTextSelector)"
         );
     }
 
@@ -923,6 +929,7 @@ mod tests {
             (d.flush_interval_ms, d.compression, d.sample_rate),
             (FLUSH_INTERVAL_MS, Compression::Gzip, 1.0)
         );
+        assert!(d.implied_ids);
         let c = Config::parse(&obj(vec![
             ("endpoint", Value::String("https://c.test/i".into())),
             ("emit", Value::Function(FnRef(0))),
@@ -936,6 +943,7 @@ mod tests {
             ("compression", Value::String("none".into())),
             ("sampleRate", Value::Number(0.25)),
             ("minimumDurationMs", Value::Number(4000.0)),
+            ("impliedIds", Value::Bool(false)),
             ("onError", Value::Function(FnRef(1))),
         ]))
         .unwrap();
@@ -952,6 +960,7 @@ mod tests {
             (d.compression, d.sample_rate, d.minimum_duration_ms),
             (Compression::None, 0.25, 4000)
         );
+        assert!(!d.implied_ids);
         assert_eq!((c.emit, c.on_error), (Some(FnRef(0)), Some(FnRef(1))));
     }
 
@@ -996,6 +1005,17 @@ mod tests {
                 ("maxQueueBytes", Value::Number(5.0))
             ]),
             "tapedeck: option `maxQueueBytes` expects at least maxBatchBytes, got less"
+        );
+        assert_eq!(
+            e(vec![ep(), ("impliedIds", Value::Number(1.0))]),
+            "tapedeck: option `impliedIds` expects true or false, got a number"
+        );
+        assert_eq!(
+            e(vec![
+                ("emit", Value::Function(FnRef(0))),
+                ("impliedIds", Value::Bool(true))
+            ]),
+            "tapedeck: option `impliedIds` only applies with `endpoint`"
         );
         assert_eq!(
             e(vec![ep(), ("onError", Value::String("x".into()))]),

@@ -13,6 +13,7 @@ pub mod privacy;
 pub mod protocol;
 pub mod snapshot;
 pub mod url;
+pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

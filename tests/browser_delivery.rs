@@ -65,8 +65,16 @@ fn delivered() -> BTreeMap<(String, u64), Value> {
         let e = &r["envelope"];
         let window = e["windowId"].as_str().unwrap().to_string();
         let seq = e["seq"].as_u64().unwrap();
+        let v2 = e["v"] == 2;
         for (i, event) in e["events"].as_array().unwrap().iter().enumerate() {
-            out.insert((window.clone(), seq + i as u64), event.clone());
+            // v2 leaves out implied node ids: restore them as the collector does.
+            let event = if v2 {
+                let text = serde_json::to_string(event).unwrap();
+                serde_json::from_str(&tapedeck::wire::restore(&text).unwrap()).unwrap()
+            } else {
+                event.clone()
+            };
+            out.insert((window.clone(), seq + i as u64), event);
         }
     }
     out
@@ -142,7 +150,7 @@ async fn batches_carry_the_envelope_and_every_event_once_in_order() {
     assert!(reqs.len() >= 2, "{} requests", reqs.len());
     let first = &reqs[0];
     let url = first["url"].as_str().unwrap();
-    assert!(url.ends_with("/ingest-a?v=1&encoding=gzip"), "{url}");
+    assert!(url.ends_with("/ingest-a?v=2&encoding=gzip"), "{url}");
     assert!(
         url.starts_with("http://127.0.0.1"),
         "relative endpoints resolve against the page"
@@ -151,7 +159,12 @@ async fn batches_carry_the_envelope_and_every_event_once_in_order() {
     assert_eq!(first["headers"]["x-api-key"], "k1");
     assert!(!first["keepalive"].as_bool().unwrap());
     let e = &first["envelope"];
-    assert_eq!(e["v"], 1);
+    assert_eq!(e["v"], 2);
+    let snapshot = serde_json::to_string(&e["events"][1]).unwrap();
+    assert!(
+        !snapshot.contains(r#""id":2,"#) && snapshot.contains(r#""tagName":"html""#),
+        "node ids implied on the wire: {snapshot}"
+    );
     assert_eq!(e["seq"], 0);
     assert!(e["sessionId"].as_str().unwrap().starts_with("s-"));
     assert!(e["windowId"].as_str().unwrap().starts_with("w-"));
@@ -389,6 +402,30 @@ async fn a_snapshot_larger_than_the_queue_budget_is_sent_not_dropped_in_a_loop()
     );
     assert_eq!(errors.length(), 0, "nothing dropped");
     assert_all_delivered(&events);
+    JsFuture::from(recorder.stop()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn implied_ids_off_sends_protocol_v1_in_full() {
+    clear_storage();
+    install_mock();
+    fixture("<p>full</p>");
+    let (mut recorder, events) = start("/ingest-v1", &[("impliedIds", JsValue::FALSE)]);
+    mutate(2);
+    sleep(0).await;
+    flush(&recorder).await;
+    let reqs = requests();
+    let url = reqs[0]["url"].as_str().unwrap();
+    assert!(url.ends_with("/ingest-v1?v=1&encoding=gzip"), "{url}");
+    for r in &reqs {
+        assert_eq!(r["envelope"]["v"], 1);
+    }
+    // Every event on the wire is exactly the one `emit` received.
+    let sent: Vec<Value> = reqs
+        .iter()
+        .flat_map(|r| r["envelope"]["events"].as_array().unwrap().clone())
+        .collect();
+    assert_eq!(sent, recorded(&events));
     JsFuture::from(recorder.stop()).await.unwrap();
 }
 

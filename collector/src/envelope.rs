@@ -1,12 +1,17 @@
 //! The batch envelope of PROTOCOL.md: parsed and validated in one pass, with an error that names
 //! the field, what it must be and what it was. Events are kept as the exact JSON text the client
-//! sent (no re-serialization): the store saves that text.
+//! sent (no re-serialization): the store saves that text. In a v2 envelope the node ids the
+//! client left out (implied by their order, see PROTOCOL.md) are written back into that text
+//! first, so what is stored is always the full rrweb event.
+
+use std::borrow::Cow;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-/// The protocol version this collector speaks (`v` in the query and in the envelope).
-pub const PROTOCOL_VERSION: u64 = 1;
+/// The newest protocol version this collector speaks (`v` in the query and in the envelope);
+/// it speaks 1 (every event in full) too.
+pub const PROTOCOL_VERSION: u64 = 2;
 /// Longest `sessionId` / `windowId`, in characters.
 pub const MAX_ID_CHARS: usize = 64;
 /// Largest integer a JS number holds exactly: `seq + index` must stay below it.
@@ -32,8 +37,8 @@ pub struct Event<'a> {
     pub timestamp: i64,
     /// `data.href` of a Meta event: the page it starts.
     pub href: Option<String>,
-    /// The event exactly as sent.
-    pub json: &'a str,
+    /// The event exactly as sent (v2: with its implied node ids written back).
+    pub json: Cow<'a, str>,
 }
 
 /// Why a body is not a valid envelope; the message is sent back as `{"error": "..."}`.
@@ -124,7 +129,7 @@ pub fn parse(body: &[u8]) -> Result<Batch<'_>, Invalid> {
     let fields: Fields =
         serde_json::from_str(raw.get()).map_err(|e| invalid(format!("envelope: {e}")))?;
 
-    check_version(required(fields.v, "v", "the integer 1")?)?;
+    let version = check_version(required(fields.v, "v", "the integer 1 or 2")?)?;
     let session_id = id(
         required(fields.session_id, "sessionId", ID_EXPECTED)?,
         "sessionId",
@@ -150,11 +155,10 @@ pub fn parse(body: &[u8]) -> Result<Batch<'_>, Invalid> {
             shown(sent_at_raw)
         ))
     })?;
-    let events = events(required(
-        fields.events,
-        "events",
-        "a non-empty array of rrweb events",
-    )?)?;
+    let events = events(
+        required(fields.events, "events", "a non-empty array of rrweb events")?,
+        version,
+    )?;
     let last = seq + (events.len() as u64 - 1);
     if last > MAX_SAFE_INTEGER {
         return Err(invalid(format!(
@@ -198,14 +202,14 @@ fn integer(raw: &RawValue) -> Option<i64> {
     }
 }
 
-fn check_version(raw: &RawValue) -> Result<(), Invalid> {
+fn check_version(raw: &RawValue) -> Result<u64, Invalid> {
     match integer(raw) {
-        Some(v) if v == PROTOCOL_VERSION as i64 => Ok(()),
+        Some(v @ 1..=2) => Ok(v as u64),
         Some(v) => Err(invalid(format!(
-            "unsupported protocol version `v`: {v} (this collector speaks {PROTOCOL_VERSION})"
+            "unsupported protocol version `v`: {v} (this collector speaks 1 and {PROTOCOL_VERSION})"
         ))),
         None => Err(invalid(format!(
-            "`v` must be the integer 1, got {}",
+            "`v` must be the integer 1 or 2, got {}",
             shown(raw)
         ))),
     }
@@ -240,7 +244,7 @@ fn id(raw: &RawValue, name: &str) -> Result<String, Invalid> {
     Ok(value)
 }
 
-fn events(raw: &RawValue) -> Result<Vec<Event<'_>>, Invalid> {
+fn events(raw: &RawValue, version: u64) -> Result<Vec<Event<'_>>, Invalid> {
     let items: Vec<&RawValue> = if raw.get().starts_with('[') {
         serde_json::from_str(raw.get()).map_err(|e| invalid(format!("`events`: {e}")))?
     } else {
@@ -257,11 +261,11 @@ fn events(raw: &RawValue) -> Result<Vec<Event<'_>>, Invalid> {
     items
         .into_iter()
         .enumerate()
-        .map(|(i, item)| event(i, item))
+        .map(|(i, item)| event(i, item, version))
         .collect()
 }
 
-fn event(i: usize, raw: &RawValue) -> Result<Event<'_>, Invalid> {
+fn event(i: usize, raw: &RawValue, version: u64) -> Result<Event<'_>, Invalid> {
     if !raw.get().starts_with('{') {
         return Err(invalid(format!(
             "`events[{i}]` must be an object (an rrweb event), got {}",
@@ -302,11 +306,17 @@ fn event(i: usize, raw: &RawValue) -> Result<Event<'_>, Invalid> {
                 }),
             _ => None,
         };
+    let json = if version >= 2 {
+        tapedeck::wire::restore(raw.get())
+            .map_err(|e| invalid(format!("`events[{i}]`: {}", e.0)))?
+    } else {
+        Cow::Borrowed(raw.get())
+    };
     Ok(Event {
         kind,
         timestamp,
         href,
-        json: raw.get(),
+        json,
     })
 }
 
@@ -348,6 +358,54 @@ mod tests {
             serde_json::from_str(&envelope(&format!(r#""events":[{EVENT}]"#))).unwrap();
         v.as_object_mut().unwrap().remove(field);
         v.to_string()
+    }
+
+    const SNAPSHOT: &str = concat!(
+        r#"{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":2,"tagName":"x-a","attributes":{},"#,
+        r#""childNodes":[{"type":3,"textContent":"s","id":3,"isShadow":true}],"id":2,"isShadowHost":true},"#,
+        r#"{"type":3,"textContent":"far","id":9}],"id":1},"initialOffset":{"top":0,"left":0}},"timestamp":1700000000000}"#
+    );
+    const ADDS: &str = concat!(
+        r#"{"type":3,"data":{"source":0,"texts":[],"attributes":[],"removes":[],"adds":["#,
+        r#"{"parentId":9,"nextId":null,"node":{"type":2,"tagName":"p","attributes":{},"childNodes":[],"id":10}},"#,
+        r#"{"parentId":10,"nextId":null,"node":{"type":3,"textContent":"t","id":11}}]},"timestamp":1700000000001}"#
+    );
+
+    #[test]
+    fn v2_restores_implied_node_ids_exactly() {
+        let events = [SNAPSHOT, ADDS, EVENT];
+        let compact: Vec<String> = events
+            .iter()
+            .map(|e| tapedeck::wire::compact(e).into_owned())
+            .collect();
+        assert!(!compact[0].contains(r#""id":2"#) && compact[0].contains(r#""id":9"#));
+        assert!(!compact[1].contains(r#""id":11"#) && compact[1].contains(r#""id":10"#));
+        let body = envelope(&format!(r#""events":[{}]"#, compact.join(",")))
+            .replace(r#""v":1"#, r#""v":2"#);
+        let batch = parse(body.as_bytes()).unwrap();
+        let stored: Vec<&str> = batch.events.iter().map(|e| &*e.json).collect();
+        assert_eq!(stored, events);
+        // A v1 envelope is stored as sent, even when ids are missing.
+        let body = envelope(&format!(r#""events":[{}]"#, compact[0]));
+        assert_eq!(parse(body.as_bytes()).unwrap().events[0].json, compact[0]);
+    }
+
+    #[test]
+    fn v2_refuses_nodes_the_rule_cannot_complete() {
+        let v2 = |event: &str| {
+            error(
+                &envelope(&format!(r#""events":[{EVENT},{event}]"#))
+                    .replace(r#""v":1"#, r#""v":2"#),
+            )
+        };
+        assert_eq!(
+            v2(r#"{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":3,"id":"x"},{"type":3}],"id":1}},"timestamp":1}"#),
+            "`events[1]`: node 2 of `data.node` (pre-order) has no `id`, and none is implied: the node before it has no integer id"
+        );
+        assert_eq!(
+            v2(r#"{"type":3,"data":{"source":0,"adds":[{"parentId":1,"nextId":null,"node":"p"}]},"timestamp":1}"#),
+            "`events[1]`: a node in `data.adds[].node` (or its `childNodes`) must be an object, got a string at byte 72"
+        );
     }
 
     #[test]
@@ -398,7 +456,7 @@ mod tests {
     fn each_missing_field_is_named() {
         assert_eq!(
             error(&without("v")),
-            "missing field `v` (expected the integer 1)"
+            "missing field `v` (expected the integer 1 or 2)"
         );
         assert_eq!(
             error(&without("sessionId")),
@@ -426,15 +484,15 @@ mod tests {
     fn wrong_types_are_named_with_what_was_sent() {
         assert_eq!(
             error(&with("v", "\"1\"")),
-            "`v` must be the integer 1, got the string \"1\""
+            "`v` must be the integer 1 or 2, got the string \"1\""
         );
         assert_eq!(
-            error(&with("v", "2")),
-            "unsupported protocol version `v`: 2 (this collector speaks 1)"
+            error(&with("v", "3")),
+            "unsupported protocol version `v`: 3 (this collector speaks 1 and 2)"
         );
         assert_eq!(
             error(&with("v", "null")),
-            "`v` must be the integer 1, got null"
+            "`v` must be the integer 1 or 2, got null"
         );
         assert_eq!(
             error(&with("sessionId", "12")),

@@ -240,6 +240,63 @@ fn plain_batch_in_the_beacon_form_is_stored() {
     assert_eq!(events_of(&agent, &server, "s-1"), events);
 }
 
+/// A v2 batch as the SDK sends it: node ids implied by their order are left out; the
+/// collector stores the full rrweb events, byte for byte as the SDK wrote them.
+#[test]
+fn v2_batch_with_implied_ids_is_stored_in_full() {
+    let server = Server::start();
+    let agent = agent();
+    let full = [
+        r#"{"type":4,"data":{"href":"http://a.test/","width":1,"height":1},"timestamp":1700000000000}"#,
+        concat!(
+            r#"{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":2,"tagName":"html","attributes":{},"#,
+            r#""childNodes":[{"type":3,"textContent":"a","id":3},{"type":3,"textContent":"b","id":7}],"id":2}],"id":1},"#,
+            r#""initialOffset":{"top":0,"left":0}},"timestamp":1700000000001}"#
+        ),
+        concat!(
+            r#"{"type":3,"data":{"source":0,"texts":[],"attributes":[],"removes":[],"adds":[{"parentId":2,"nextId":null,"#,
+            r#""node":{"type":2,"tagName":"p","attributes":{},"childNodes":[],"id":8}}]},"timestamp":1700000000002}"#
+        ),
+    ];
+    let wire: Vec<String> = full
+        .iter()
+        .map(|e| tapedeck::wire::compact(e).into_owned())
+        .collect();
+    assert_eq!(wire[1].matches(r#""id""#).count(), 1, "{}", wire[1]);
+    let body = format!(
+        r#"{{"v":2,"sessionId":"s-v2","windowId":"w-1","seq":0,"sentAt":1700000000009,"events":[{}]}}"#,
+        wire.join(",")
+    );
+    let reply = post(
+        &agent,
+        &server,
+        "?v=2&encoding=gzip",
+        &[],
+        &gzip(body.as_bytes()),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let stored = get(&agent, &server, "/api/sessions/s-v2/events").body;
+    assert_eq!(stored, format!("[{}]", full.join(",")));
+
+    // A node whose id the rule cannot give: 400, and nothing of the batch is stored.
+    let bad = body.replace(r#""s-v2""#, r#""s-v2b""#).replace(
+        r#""node":{"type":2,"tagName":"p","attributes":{},"childNodes":[],"id":8}"#,
+        r#""node":[8]"#,
+    );
+    assert!(bad.contains(r#""node":[8]"#));
+    let reply = post(&agent, &server, "?v=2&encoding=none", &[], bad.as_bytes());
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert!(
+        reply.error().starts_with("`events[2]`"),
+        "{}",
+        reply.error()
+    );
+    assert_eq!(
+        get(&agent, &server, "/api/sessions/s-v2b/events").status,
+        404
+    );
+}
+
 #[test]
 fn gzip_batch_in_the_query_form_is_stored() {
     let server = Server::start();
@@ -542,7 +599,7 @@ fn malformed_envelopes_are_400_naming_the_field_and_keep_what_was_stored() {
             edit(&|m| {
                 m.remove("v");
             }),
-            "missing field `v` (expected the integer 1)".into(),
+            "missing field `v` (expected the integer 1 or 2)".into(),
         ),
         (
             edit(&|m| {
@@ -578,13 +635,13 @@ fn malformed_envelopes_are_400_naming_the_field_and_keep_what_was_stored() {
             edit(&|m| {
                 m.insert("v".into(), json!("1"));
             }),
-            "`v` must be the integer 1, got the string \"1\"".into(),
+            "`v` must be the integer 1 or 2, got the string \"1\"".into(),
         ),
         (
             edit(&|m| {
-                m.insert("v".into(), json!(2));
+                m.insert("v".into(), json!(3));
             }),
-            "unsupported protocol version `v`: 2 (this collector speaks 1)".into(),
+            "unsupported protocol version `v`: 3 (this collector speaks 1 and 2)".into(),
         ),
         (
             edit(&|m| {
@@ -679,11 +736,11 @@ fn bad_query_or_content_encoding_is_refused() {
     let server = Server::start();
     let agent = agent();
     let body = envelope("s-q", "w", 0, &run_of(0, 1, 1));
-    let v2 = post(&agent, &server, "?v=2&encoding=none", &[], body.as_bytes());
-    assert_eq!(v2.status, 400);
+    let v3 = post(&agent, &server, "?v=3&encoding=none", &[], body.as_bytes());
+    assert_eq!(v3.status, 400);
     assert_eq!(
-        v2.error(),
-        "query parameter `v` must be 1 (the protocol version this collector speaks), got `2`"
+        v3.error(),
+        "query parameter `v` must be 1 or 2 (the protocol versions this collector speaks), got `3`"
     );
     let br = post(&agent, &server, "?v=1&encoding=br", &[], body.as_bytes());
     assert_eq!(

@@ -4,8 +4,15 @@
 use crate::json::JsonWriter;
 use crate::protocol::Timestamp;
 
-/// The protocol version in every envelope (see PROTOCOL.md).
-pub const PROTOCOL_VERSION: u64 = 1;
+/// The protocol version of an envelope (see PROTOCOL.md): 2 when node ids implied by their
+/// order are left out, 1 when every event is sent in full.
+pub fn protocol_version(implied_ids: bool) -> u64 {
+    if implied_ids {
+        2
+    } else {
+        1
+    }
+}
 
 /// Events waiting to become a batch.
 #[derive(Debug, Default)]
@@ -68,12 +75,20 @@ impl Batcher {
 }
 
 impl Batch {
-    /// The envelope JSON: `{"v","sessionId","windowId","seq","sentAt","events"}`.
-    pub fn envelope(&self, session_id: &str, window_id: &str, sent_at: Timestamp) -> String {
+    /// The envelope JSON: `{"v","sessionId","windowId","seq","sentAt","events"}`. With
+    /// `implied_ids` the events go in their compact form (see [`crate::wire`]): the queue keeps
+    /// full events, so what is stored stays valid whatever a later page load configures.
+    pub fn envelope(
+        &self,
+        session_id: &str,
+        window_id: &str,
+        sent_at: Timestamp,
+        implied_ids: bool,
+    ) -> String {
         let size: usize = self.events.iter().map(|e| e.len() + 1).sum();
         let mut w = JsonWriter::with_capacity(size + 128);
         w.begin_object()
-            .member_uint("v", PROTOCOL_VERSION)
+            .member_uint("v", protocol_version(implied_ids))
             .member_str("sessionId", session_id)
             .member_str("windowId", window_id)
             .member_uint("seq", self.seq)
@@ -81,7 +96,11 @@ impl Batch {
             .key("events")
             .begin_array();
         for event in &self.events {
-            w.raw(event);
+            if implied_ids {
+                w.raw(&crate::wire::compact(event));
+            } else {
+                w.raw(event);
+            }
         }
         w.end_array().end_object();
         w.into_string()
@@ -165,12 +184,23 @@ mod tests {
             seq: 7,
             events: vec![ev(1), ev(2)],
         };
-        let json = batch.envelope("s-1", "w-2", 99);
+        let json = batch.envelope("s-1", "w-2", 99, false);
         assert_eq!(
             json,
             r#"{"v":1,"sessionId":"s-1","windowId":"w-2","seq":7,"sentAt":99,"events":[{"type":3,"data":{"n":1},"timestamp":1},{"type":3,"data":{"n":2},"timestamp":1}]}"#
         );
         serde_json::from_str::<serde_json::Value>(&json).unwrap();
+        // v2: the same events, node ids implied.
+        let snapshot = r#"{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":3,"textContent":"a","id":2}],"id":1},"initialOffset":{"top":0,"left":0}},"timestamp":1}"#;
+        let batch = Batch {
+            seq: 0,
+            events: vec![snapshot.into(), ev(1)],
+        };
+        assert_eq!(
+            batch.envelope("s", "w", 5, true),
+            r#"{"v":2,"sessionId":"s","windowId":"w","seq":0,"sentAt":5,"events":[{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":3,"textContent":"a"}]},"initialOffset":{"top":0,"left":0}},"timestamp":1},{"type":3,"data":{"n":1},"timestamp":1}]}"#
+        );
+        assert_eq!(batch.events[0], snapshot);
     }
 
     #[test]

@@ -61,6 +61,7 @@ const sent = record({
   maxBatchBytes: 256 * 1024,
   maxQueueBytes: 2 * 1024 * 1024,
   compression: 'gzip',
+  impliedIds: false,
   sampleRate: 0.5,
   minimumDurationMs: 5000,
   onError: (e) => console.warn(e.kind, e.status, e.message),
@@ -68,3 +69,5 @@ const sent = record({
 void sent.flush().then(() => sent.stop());
 // @ts-expect-error not a supported compression
 record({ endpoint: '/i', compression: 'br' });
+// @ts-expect-error impliedIds is a boolean
+record({ endpoint: '/i', impliedIds: 'yes' });

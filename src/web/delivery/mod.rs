@@ -100,7 +100,12 @@ impl Delivery {
             .document()
             .and_then(|d| d.url().ok())
             .unwrap_or_default();
-        let url = transport::request_url(&config.endpoint, &base, config.compression);
+        let url = transport::request_url(
+            &config.endpoint,
+            &base,
+            config.compression,
+            crate::delivery::batch::protocol_version(config.implied_ids),
+        );
         let stores = Stores::new(&window, &url);
         let t = now();
         let random = || {
@@ -395,9 +400,12 @@ impl Delivery {
                         && compression == Compression::Gzip
                         && head.bytes() >= SLICED_GZIP_BYTES =>
                 {
-                    let json = head
-                        .batch
-                        .envelope(&head.session_id, &head.window_id, now());
+                    let json = head.batch.envelope(
+                        &head.session_id,
+                        &head.window_id,
+                        now(),
+                        self.config.implied_ids,
+                    );
                     s.encoding = Some(Encoding {
                         batch: (
                             head.window_id.clone(),
@@ -412,7 +420,7 @@ impl Delivery {
                     Next::Encode
                 }
                 Some(head) => {
-                    let body = encode(head, compression).to_vec();
+                    let body = encode(head, compression, self.config.implied_ids).to_vec();
                     s.queue.head_in_flight = true;
                     Next::Send(body)
                 }
@@ -626,8 +634,9 @@ impl Delivery {
             let mut out = Vec::new();
             let items: Vec<Pending> = s.queue.iter().cloned().collect();
             for mut p in items {
-                for part in fit_for_unload(&mut p, compression) {
-                    let body = encode(&mut part.clone(), compression).to_vec();
+                for part in fit_for_unload(&mut p, compression, self.config.implied_ids) {
+                    let body =
+                        encode(&mut part.clone(), compression, self.config.implied_ids).to_vec();
                     if body.len() > budget {
                         break;
                     }
@@ -682,9 +691,11 @@ impl Delivery {
 }
 
 /// The encoded body of a batch, made once.
-fn encode(p: &mut Pending, compression: Compression) -> &[u8] {
+fn encode(p: &mut Pending, compression: Compression, implied_ids: bool) -> &[u8] {
     if p.body.is_none() {
-        let json = p.batch.envelope(&p.session_id, &p.window_id, now());
+        let json = p
+            .batch
+            .envelope(&p.session_id, &p.window_id, now(), implied_ids);
         p.body = Some(match compression {
             Compression::Gzip => gzip(json.as_bytes()),
             Compression::None => json.into_bytes(),
@@ -694,11 +705,11 @@ fn encode(p: &mut Pending, compression: Compression) -> &[u8] {
 }
 
 /// Splits a batch until each part's body fits one unload request.
-fn fit_for_unload(p: &mut Pending, compression: Compression) -> Vec<Pending> {
+fn fit_for_unload(p: &mut Pending, compression: Compression, implied_ids: bool) -> Vec<Pending> {
     let mut out = Vec::new();
     let mut work = vec![p.clone()];
     while let Some(mut part) = work.pop() {
-        if encode(&mut part, compression).len() <= UNLOAD_BUDGET_BYTES {
+        if encode(&mut part, compression, implied_ids).len() <= UNLOAD_BUDGET_BYTES {
             out.push(part);
             continue;
         }

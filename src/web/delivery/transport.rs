@@ -14,14 +14,15 @@ pub struct Reply {
 }
 
 /// The endpoint URL with the protocol's query parameters.
-pub fn request_url(endpoint: &str, base: &str, compression: Compression) -> String {
+pub fn request_url(endpoint: &str, base: &str, compression: Compression, version: u64) -> String {
     let absolute = crate::url::resolve(base, endpoint);
     let sep = if absolute.contains('?') { "&" } else { "?" };
     let encoding = match compression {
         Compression::Gzip => "gzip",
         Compression::None => "none",
     };
-    [&absolute, sep, "v=1&encoding=", encoding].concat()
+    let version = if version == 2 { "2" } else { "1" };
+    [&absolute, sep, "v=", version, "&encoding=", encoding].concat()
 }
 
 fn body(bytes: &[u8]) -> Uint8Array {
