@@ -561,15 +561,18 @@ mod tests {
         let mut m = MutationWriter::new();
         m.text(3, "t");
         m.remove(1, 2, false);
-        let adds = m.adds();
+        let mut m = m.into_adds();
+        let adds = m.entry();
         adds.begin_add(4, None);
         adds.open_element(meta(20), "li", &[], ElementFlags::default());
         adds.text(meta(21), "hi");
         adds.close();
         adds.end_add();
+        let adds = m.entry();
         adds.begin_add(20, Some(21));
         adds.text(meta(22), "x");
         adds.end_add();
+        let adds = m.entry();
         adds.begin_add(20, None);
         adds.comment(meta(40), "y");
         adds.end_add();
@@ -736,9 +739,9 @@ mod tests {
             e.close();
             round_trip(&e.finish_full_snapshot(0, 0, 1));
 
-            let mut m = MutationWriter::new();
-            let adds = m.adds();
+            let mut m = MutationWriter::new().into_adds();
             for _ in 0..1 + rng.next(3) {
+                let adds = m.entry();
                 adds.begin_add(1, None);
                 id += rng.next(3) as u32;
                 adds.open_element(meta(id), "p", &[], ElementFlags::default());
