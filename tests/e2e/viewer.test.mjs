@@ -99,7 +99,12 @@ test('a recorded session is stored, listed and replayed by the viewer', async (t
   assert.match(text, /1 page · [\d,]+ events · [\d.]+ KB/, text);
   assert.match(text, new RegExp(`${events.length.toLocaleString('en-US')} events`), text);
   await row.click();
-  assert.equal(await row.getAttribute('aria-current'), 'true');
+  // The click sets location.hash; the list is redrawn on 'hashchange', a task later.
+  await viewer.waitForFunction(
+    (id) => document.querySelector(`button.session[data-id="${id}"]`)?.getAttribute('aria-current') === 'true',
+    SESSION,
+    { timeout: 5_000 },
+  );
 
   // rrweb-player builds the replay in an iframe inside .rr-player.
   const frame = viewer.frameLocator('.rr-player iframe');
