@@ -13,7 +13,7 @@ usage: tapedeck-collector [options]
   --data-dir <dir>                 where the SQLite database lives (default ./.tapedeck-data)
   --static <dir>                   also serve the files of <dir> (e.g. the repository root)
   --max-body-bytes <n>             largest gzip request body (default 1MiB)
-  --max-decompressed-bytes <n>     largest envelope JSON, after gunzip or sent plain (default 8MiB)
+  --max-decompressed-bytes <n>     largest envelope JSON, after gunzip or sent plain (default 32MiB)
   --allow-origin <origin>          an origin that may send and read (repeatable; default: any)
   --quiet                          no per-request log lines
   -h, --help                       this text
@@ -23,7 +23,7 @@ Sizes take a suffix: 512KiB, 4MiB (also k, K, m, M).";
 /// Default `--max-body-bytes`.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 /// Default `--max-decompressed-bytes`.
-pub const DEFAULT_MAX_DECOMPRESSED_BYTES: usize = 8 << 20;
+pub const DEFAULT_MAX_DECOMPRESSED_BYTES: usize = 32 << 20;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {

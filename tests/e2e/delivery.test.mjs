@@ -373,6 +373,20 @@ test('a tab opened from a recorded tab gets a window of its own (no seq collisio
   assert.notEqual(b.window, a.window, 'the popup has a window id of its own');
 });
 
+test('a page whose snapshot is larger than maxQueueBytes (4.5 MB): sent once, sliced, stored exactly', async (t) => {
+  // 25,000 rows: a FullSnapshot of about 4.5 MB, over the default 4 MiB queue budget (it once
+  // looped: dropped, retaken, dropped), gzipped across tasks and sent with implied ids.
+  const rec = await record(t, { big: 25_000 });
+  const stored = await waitForStored(collector, rec.ids.session, () => rec.sink, { timeoutMs: 30_000, what: 'the large snapshot' });
+  const snapshots = stored.filter((e) => e.type === 2);
+  assert.equal(snapshots.length, 1, 'one full snapshot');
+  const size = JSON.stringify(snapshots[0]).length;
+  assert.ok(size > 4 * 1024 * 1024, `the snapshot is over the 4 MiB budget (${size} bytes)`);
+  await act(rec.page, 'after the big one');
+  const all = await finish(rec, 'large page');
+  t.diagnostic(`snapshot ${(size / 1e6).toFixed(1)} MB; ${all.length} events stored`);
+});
+
 test('the check catches a batch lost silently (proxy answers 200 without forwarding)', async (t) => {
   const rec = await record(t);
   await waitForStored(collector, rec.ids.session, () => rec.sink, { what: 'first batch' });

@@ -13,10 +13,10 @@ const INIT_SCRIPTS = ['tests/e2e/lib/settle.js', 'tests/e2e/lib/normalize.js'].m
  * `sink`, which survives reloads of the page: pass the same array to follow one tab.
  *
  * Options: flush (flushIntervalMs, default 200), header (a value for X-Tapedeck-Test: requests
- * are then preflighted), compression.
+ * are then preflighted), compression, big (extra rows on the page before recording starts).
  * Returns { page, sink, pageErrors, url }.
  */
-export async function openRecordedPage(context, pagesUrl, endpoint, { flush = 200, header, compression, sink = [] } = {}) {
+export async function openRecordedPage(context, pagesUrl, endpoint, { flush = 200, header, compression, big, sink = [] } = {}) {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const pageErrors = [];
@@ -28,6 +28,7 @@ export async function openRecordedPage(context, pagesUrl, endpoint, { flush = 20
   const query = new URLSearchParams({ endpoint, flush: String(flush) });
   if (header) query.set('header', header);
   if (compression) query.set('compression', compression);
+  if (big) query.set('big', String(big));
   const url = `${pagesUrl}/www/delivery.html?${query}`;
   const response = await page.goto(url, { waitUntil: 'load' });
   if (!response || !response.ok()) throw new Error(`GET ${url} -> ${response ? response.status() : 'no response'}`);
