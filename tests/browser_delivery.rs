@@ -131,6 +131,13 @@ fn assert_all_delivered(events: &js_sys::Array) {
     assert_eq!(got, want, "delivered events differ from recorded ones");
 }
 
+/// An `onError` callback that collects each error's `kind`, and the array it fills.
+fn error_kinds() -> (js_sys::Array, JsValue) {
+    let errors = js_sys::Array::new();
+    let on_error = js_sys::Function::new_with_args("e", "this.push(e.kind)").bind0(&errors);
+    (errors, on_error.into())
+}
+
 #[wasm_bindgen_test]
 async fn batches_carry_the_envelope_and_every_event_once_in_order() {
     clear_storage();
@@ -329,14 +336,13 @@ async fn the_queue_budget_drops_oldest_data_never_silently() {
     install_mock();
     js("window.__mock.fallback = { status: 0, networkError: true };");
     fixture("<p>x</p>");
-    let errors = js_sys::Array::new();
-    let on_error = js_sys::Function::new_with_args("e", "this.push(e.kind)").bind0(&errors);
+    let (errors, on_error) = error_kinds();
     let (mut recorder, events) = start(
         "/ingest-f",
         &[
             ("maxQueueBytes", JsValue::from(20_000)),
             ("maxBatchBytes", JsValue::from(4_000)),
-            ("onError", on_error.into()),
+            ("onError", on_error),
         ],
     );
     for _ in 0..6 {
@@ -382,14 +388,13 @@ async fn a_snapshot_larger_than_the_queue_budget_is_sent_not_dropped_in_a_loop()
     clear_storage();
     install_mock();
     fixture(&"<p>a paragraph of page text, repeated to make a large snapshot</p>".repeat(400));
-    let errors = js_sys::Array::new();
-    let on_error = js_sys::Function::new_with_args("e", "this.push(e.kind)").bind0(&errors);
+    let (errors, on_error) = error_kinds();
     let (mut recorder, events) = start(
         "/ingest-big",
         &[
             ("maxQueueBytes", JsValue::from(10_000)),
             ("maxBatchBytes", JsValue::from(4_000)),
-            ("onError", on_error.into()),
+            ("onError", on_error),
         ],
     );
     sleep(300).await;

@@ -19,6 +19,25 @@ impl Pending {
         self.batch.events.iter().map(|e| e.len() + 1).sum()
     }
 
+    /// Which batch this is: its window, first event index and event count (the same events
+    /// whatever its body or session).
+    pub fn key(&self) -> (&str, u64, usize) {
+        (&self.window_id, self.batch.seq, self.batch.events.len())
+    }
+
+    /// Its two halves by event index, each still to be encoded (after a 413, or to fit one
+    /// unload request); `None` for a single event.
+    pub fn split(&self) -> Option<(Pending, Pending)> {
+        let (a, b) = self.batch.split()?;
+        let half = |batch| Pending {
+            session_id: self.session_id.clone(),
+            window_id: self.window_id.clone(),
+            batch,
+            body: None,
+        };
+        Some((half(a), half(b)))
+    }
+
     /// The storage key: one entry per batch, ordered by window and event index.
     pub fn storage_key(&self, prefix: &str) -> String {
         let mut key = [prefix, &self.window_id, ":"].concat();
@@ -137,20 +156,10 @@ impl Queue {
 
     /// Replaces the head with its two halves (after a 413).
     pub fn split_head(&mut self) -> bool {
-        let Some(head) = self.items.first() else {
+        let Some((a, b)) = self.items.first().and_then(Pending::split) else {
             return false;
         };
-        let Some((a, b)) = head.batch.split() else {
-            return false;
-        };
-        let (session_id, window_id) = (head.session_id.clone(), head.window_id.clone());
-        let half = |batch| Pending {
-            session_id: session_id.clone(),
-            window_id: window_id.clone(),
-            batch,
-            body: None,
-        };
-        self.items.splice(0..1, [half(a), half(b)]);
+        self.items.splice(0..1, [a, b]);
         self.head_in_flight = false;
         true
     }

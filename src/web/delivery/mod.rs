@@ -406,12 +406,9 @@ impl Delivery {
                         now(),
                         self.config.implied_ids,
                     );
+                    let (window, seq, count) = head.key();
                     s.encoding = Some(Encoding {
-                        batch: (
-                            head.window_id.clone(),
-                            head.batch.seq,
-                            head.batch.events.len(),
-                        ),
+                        batch: (window.to_string(), seq, count),
                         stream: GzipStream::new(json.len() / 6),
                         json,
                         done: 0,
@@ -483,12 +480,8 @@ impl Delivery {
                     let body = job.stream.finish();
                     // The head cannot change meanwhile (in flight: never dropped or split).
                     if let Some(head) = s.queue.head() {
-                        let batch = (
-                            head.window_id.clone(),
-                            head.batch.seq,
-                            head.batch.events.len(),
-                        );
-                        if head.body.is_none() && batch == job.batch {
+                        let (window, seq, count) = &job.batch;
+                        if head.body.is_none() && head.key() == (window.as_str(), *seq, *count) {
                             head.body = Some(body);
                         }
                     }
@@ -632,11 +625,10 @@ impl Delivery {
             let compression = self.config.compression;
             let mut budget = UNLOAD_BUDGET_BYTES;
             let mut out = Vec::new();
-            let items: Vec<Pending> = s.queue.iter().cloned().collect();
-            for mut p in items {
-                for part in fit_for_unload(&mut p, compression, self.config.implied_ids) {
-                    let body =
-                        encode(&mut part.clone(), compression, self.config.implied_ids).to_vec();
+            for p in s.queue.iter() {
+                for mut part in fit_for_unload(p, compression, self.config.implied_ids) {
+                    // Encoded by fit_for_unload; the part is kept to confirm it by its key.
+                    let body = part.body.take().unwrap_or_default();
                     if body.len() > budget {
                         break;
                     }
@@ -672,11 +664,7 @@ impl Delivery {
         let Ok(mut s) = self.state.try_borrow_mut() else {
             return;
         };
-        let Some(head_index) = s.queue.iter().position(|p| {
-            p.window_id == part.window_id
-                && p.batch.seq == part.batch.seq
-                && p.batch.events.len() == part.batch.events.len()
-        }) else {
+        let Some(head_index) = s.queue.iter().position(|p| p.key() == part.key()) else {
             return;
         };
         if head_index == 0 && s.queue.head_in_flight {
@@ -705,7 +693,7 @@ fn encode(p: &mut Pending, compression: Compression, implied_ids: bool) -> &[u8]
 }
 
 /// Splits a batch until each part's body fits one unload request.
-fn fit_for_unload(p: &mut Pending, compression: Compression, implied_ids: bool) -> Vec<Pending> {
+fn fit_for_unload(p: &Pending, compression: Compression, implied_ids: bool) -> Vec<Pending> {
     let mut out = Vec::new();
     let mut work = vec![p.clone()];
     while let Some(mut part) = work.pop() {
@@ -713,16 +701,10 @@ fn fit_for_unload(p: &mut Pending, compression: Compression, implied_ids: bool) 
             out.push(part);
             continue;
         }
-        match part.batch.split() {
+        match part.split() {
             Some((a, b)) => {
-                let make = |batch| Pending {
-                    session_id: part.session_id.clone(),
-                    window_id: part.window_id.clone(),
-                    batch,
-                    body: None,
-                };
-                work.push(make(b));
-                work.push(make(a));
+                work.push(b);
+                work.push(a);
             }
             None => out.push(part),
         }
