@@ -82,6 +82,14 @@ export async function startCollector({ dataDir, args = [] } = {}) {
   const dir = dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'tapedeck-e2e-collector-'));
   let current = await spawnCollector(dir, args);
 
+  async function end(signal) {
+    if (!current) return;
+    const { child } = current;
+    current = null;
+    child.kill(signal);
+    await exited(child);
+  }
+
   const collector = {
     dataDir: dir,
     get url() {
@@ -95,21 +103,9 @@ export async function startCollector({ dataDir, args = [] } = {}) {
       return current ? current.log() : '';
     },
     /** Stops it the way Ctrl-C does (SIGINT: graceful shutdown). */
-    async stop() {
-      if (!current) return;
-      const { child } = current;
-      current = null;
-      child.kill('SIGINT');
-      await exited(child);
-    },
+    stop: () => end('SIGINT'),
     /** Kills it outright (SIGKILL), as a crash or a pulled plug would. */
-    async kill() {
-      if (!current) return;
-      const { child } = current;
-      current = null;
-      child.kill('SIGKILL');
-      await exited(child);
-    },
+    kill: () => end('SIGKILL'),
     /** Starts it again on the same data directory (on a new free port: read `url` again). */
     async restart() {
       if (current) await collector.stop();
