@@ -376,6 +376,13 @@ fn object_key(
 /// The compact form of one event: node ids implied by the rule are left out. Any event the
 /// rule does not touch (or text that is not well-formed JSON) comes back unchanged.
 pub fn compact(event: &str) -> Cow<'_, str> {
+    // Only a FullSnapshot or a Mutation holds nodes; the SDK writes both with these openings,
+    // so other events (scrolls, inputs, stylesheet rules…) are not scanned at all. An event
+    // written otherwise stays whole, which is always valid.
+    if !event.starts_with(r#"{"type":2,"#) && !event.starts_with(r#"{"type":3,"data":{"source":0,"#)
+    {
+        return Cow::Borrowed(event);
+    }
     let Some(scan) = scan(event) else {
         return Cow::Borrowed(event);
     };

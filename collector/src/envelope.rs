@@ -306,7 +306,8 @@ fn event(i: usize, raw: &RawValue, version: u64) -> Result<Event<'_>, Invalid> {
                 }),
             _ => None,
         };
-    let json = if version >= 2 {
+    // Only FullSnapshot (2) and incremental (3: Mutation adds) events hold nodes.
+    let json = if version >= 2 && matches!(kind, 2 | 3) {
         tapedeck::wire::restore(raw.get())
             .map_err(|e| invalid(format!("`events[{i}]`: {}", e.0)))?
     } else {

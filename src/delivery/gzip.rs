@@ -25,6 +25,8 @@ pub struct GzipStream {
     /// The running CRC-32 register (not yet inverted) and the input length.
     crc: u32,
     len: u32,
+    /// Built once per stream, not per piece written.
+    crc_table: Box<[u32; 256]>,
 }
 
 impl GzipStream {
@@ -40,11 +42,12 @@ impl GzipStream {
             out,
             crc: !0,
             len: 0,
+            crc_table: Box::new(crc_table()),
         }
     }
 
     pub fn write(&mut self, data: &[u8]) {
-        self.crc = crc32_update(self.crc, data);
+        self.crc = crc32_update(&self.crc_table, self.crc, data);
         self.len = self.len.wrapping_add(data.len() as u32);
         self.deflate(data, TDEFLFlush::None);
     }
@@ -101,12 +104,11 @@ fn crc_table() -> [u32; 256] {
 }
 
 pub fn crc32(data: &[u8]) -> u32 {
-    !crc32_update(!0, data)
+    !crc32_update(&crc_table(), !0, data)
 }
 
 /// Feeds `data` into a CRC-32 register (start with `!0`, invert at the end).
-fn crc32_update(mut crc: u32, data: &[u8]) -> u32 {
-    let table = crc_table();
+fn crc32_update(table: &[u32; 256], mut crc: u32, data: &[u8]) -> u32 {
     for &b in data {
         crc = table[((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8);
     }

@@ -121,10 +121,9 @@ impl Queue {
     /// skipping any already queued.
     pub fn restore(&mut self, mut restored: Vec<Pending>) {
         // Insertion sort: a handful of stored batches, and no second sort algorithm in the wasm.
-        let key = |p: &Pending| (p.window_id.clone(), p.batch.seq);
         for i in 1..restored.len() {
             let mut j = i;
-            while j > 0 && key(&restored[j - 1]) > key(&restored[j]) {
+            while j > 0 && restored[j - 1].key() > restored[j].key() {
                 restored.swap(j - 1, j);
                 j -= 1;
             }
