@@ -30,7 +30,6 @@ extern "C" {
     pub fn previous_sibling(node: &Node) -> Option<Node>;
     pub fn is_connected(node: &Node) -> bool;
     pub fn shadow_host(root: &ShadowRoot) -> Element;
-    pub fn tag_and_attributes(element: &Element) -> Option<String>;
     /// A node's kind with its tag and attributes or its text, in one crossing (see glue.js).
     pub fn read_node(node: &Node) -> String;
     pub fn collect_start(root: &Node, ids: &js_sys::WeakMap, base: u32) -> JsValue;

@@ -241,7 +241,7 @@ fn attach_frames(session: &Session, mut frames: Vec<(u32, Document)>) {
     let mut events = Vec::new();
     let mut found = FoundRoots::default();
     session.with_mirror(|mirror, config| {
-        let options = serialize_options(session, config.snapshot.inline_stylesheet);
+        let options = session.serialize_options(config);
         let mut index = 0;
         while index < frames.len() {
             let (iframe_id, document) = (frames[index].0, frames[index].1.clone());
@@ -264,18 +264,10 @@ fn attach_frames(session: &Session, mut frames: Vec<(u32, Document)>) {
             index += 1;
         }
     });
-    for event in &events {
+    for event in events {
         session.emit_incremental(event, timestamp);
     }
     session.watch_roots(&found);
-}
-
-fn serialize_options(session: &Session, inline_stylesheet: bool) -> SerializeOptions {
-    SerializeOptions {
-        inline_stylesheet,
-        privacy: session.privacy_rc(),
-        custom_elements: Some(session.window.custom_elements()),
-    }
 }
 
 fn on_records(session: &Session, acc: &JsValue) {
@@ -285,7 +277,7 @@ fn on_records(session: &Session, acc: &JsValue) {
     // the wasm heap (which never shrinks) does not hold a large batch whole.
     let to_js = session.emits_only_now().then(Array::new);
     let result = session.with_mirror(|mirror, config| {
-        let options = serialize_options(session, config.snapshot.inline_stylesheet);
+        let options = session.serialize_options(config);
         batch.write(
             mirror,
             &options,
@@ -669,12 +661,13 @@ fn attribute_change(
 ) -> Option<Option<AttrValue>> {
     match (tag, name) {
         ("input" | "textarea" | "select", "value") => {
-            let el = el.element();
+            let subject = el;
+            let el = subject.element();
             let value = js_sys::Reflect::get(el, &"value".into())
                 .ok()?
                 .as_string()?;
             let privacy = &serializer.options.privacy;
-            let scope = privacy.scope_of(el);
+            let scope = subject.scope(privacy);
             return Some(
                 (!value.is_empty())
                     .then(|| AttrValue::Str(privacy.input_value(scope, el, tag, &value))),

@@ -209,29 +209,26 @@ impl PrivacyGuard {
     }
 
     /// Page text in `scope`, as it may be recorded. `node` is the text node (its parent is
-    /// handed to `maskTextFn`) or the element whose attribute it is.
-    pub fn text(&self, scope: Scope, text: &str, node: &Node) -> String {
-        match self.engine.text(scope, text) {
-            TextDecision::Record(t) => t.into_owned(),
-            TextDecision::Mask => {
-                let el = match dom::as_element(node) {
-                    Some(el) => Some(el.clone()),
-                    None => node.parent_element(),
-                };
-                self.call_mask_fn(&self.mask_text_fn, text, el.as_ref())
-                    .unwrap_or_else(|| mask_text(text))
-            }
-        }
-    }
-
-    /// As `text`, taking the text: recorded as it is (most text), it is not copied.
+    /// handed to `maskTextFn`) or the element whose attribute it is. Text recorded as it is
+    /// (most text) is not copied.
     pub fn text_owned(&self, scope: Scope, text: String, node: &Node) -> String {
         let recorded = match self.engine.text(scope, &text) {
             TextDecision::Record(std::borrow::Cow::Borrowed(_)) => None,
             TextDecision::Record(std::borrow::Cow::Owned(masked)) => Some(masked),
-            TextDecision::Mask => Some(self.text(scope, &text, node)),
+            TextDecision::Mask => Some(self.mask(&text, node)),
         };
         recorded.unwrap_or(text)
+    }
+
+    /// Text the engine decided to mask: through `maskTextFn` (given the text node's parent,
+    /// or the element whose attribute it is), else every non-space character as `*`.
+    fn mask(&self, text: &str, node: &Node) -> String {
+        let el = match dom::as_element(node) {
+            Some(el) => Some(el.clone()),
+            None => node.parent_element(),
+        };
+        self.call_mask_fn(&self.mask_text_fn, text, el.as_ref())
+            .unwrap_or_else(|| mask_text(text))
     }
 
     /// A form control's value as it may be recorded (masked unless the rules allow it).

@@ -210,10 +210,6 @@ impl Session {
         &self.privacy
     }
 
-    pub fn privacy_rc(&self) -> Rc<PrivacyGuard> {
-        self.privacy.clone()
-    }
-
     /// The id of a node the replay knows, if any. None while a snapshot is numbering the
     /// page: an event about a node then would be seen in the snapshot itself (values are read
     /// after the numbering), or be transient (a click).
@@ -238,8 +234,8 @@ impl Session {
 
     /// Emits one incremental event, then takes a checkout snapshot when the configured count
     /// or age is exceeded (rrweb's `checkoutEveryNth` / `checkoutEveryNms`).
-    pub fn emit_incremental(&self, json: impl Into<String>, timestamp: Timestamp) {
-        self.send(json.into(), false);
+    pub fn emit_incremental(&self, json: String, timestamp: Timestamp) {
+        self.send(json, false);
         self.counted(timestamp);
     }
 
@@ -316,8 +312,8 @@ impl Session {
         self.delivery.as_ref()
     }
 
-    pub fn emit_snapshot_extra(&self, json: &str) {
-        self.send(json.to_string(), false);
+    pub fn emit_snapshot_extra(&self, json: String) {
+        self.send(json, false);
     }
 
     /// Starts a full snapshot: a Meta event, then a FullSnapshot, then one Mutation per
@@ -374,7 +370,8 @@ impl Session {
         })
     }
 
-    fn serialize_options(&self, config: &Config) -> SerializeOptions {
+    /// How nodes are described: by the snapshot walk and by mutation adds alike.
+    pub fn serialize_options(&self, config: &Config) -> SerializeOptions {
         SerializeOptions {
             inline_stylesheet: config.snapshot.inline_stylesheet,
             privacy: self.privacy.clone(),

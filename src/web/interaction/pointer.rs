@@ -44,7 +44,7 @@ impl Moves {
         let now = now();
         let event = self.buffer.borrow_mut().take_event(now);
         if let Some(event) = event {
-            session.emit_incremental(&event, now);
+            session.emit_incremental(event, now);
         }
     }
 }
@@ -72,7 +72,7 @@ pub fn on_move(hub: &Rc<Hub>, session: &Session, event: &Event, source: u64) {
     };
     let earlier = moves.buffer.borrow_mut().add(source, position, now);
     if let Some(earlier) = earlier {
-        session.emit_incremental(&earlier, now);
+        session.emit_incremental(earlier, now);
     }
     hub.throttle(JsValue::NULL, What::FlushMoves);
 }
@@ -114,5 +114,5 @@ pub fn on_click(hub: &Hub, session: &Session, event: &Event, kind: u64) {
     };
     let now = now();
     let json = mouse_interaction_event(kind, id, point, pointer, now);
-    session.emit_incremental(&json, now);
+    session.emit_incremental(json, now);
 }

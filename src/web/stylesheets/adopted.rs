@@ -108,8 +108,8 @@ impl Shared {
         }
         let json = cssom::sheets_adopted(host_id, &style_ids, &new_sheets, now());
         match why {
-            Adoption::Snapshot => session.emit_snapshot_extra(&json),
-            Adoption::Assigned | Adoption::Found => session.emit_incremental(&json, now()),
+            Adoption::Snapshot => session.emit_snapshot_extra(json),
+            Adoption::Assigned | Adoption::Found => session.emit_incremental(json, now()),
         }
     }
 }

@@ -90,7 +90,7 @@ impl Shared {
             path.push(index);
             cssom::rule_added(sheet_ref, &text, RulePos::Nested(&path), now())
         };
-        session.emit_incremental(&json, now());
+        session.emit_incremental(json, now());
     }
 
     /// After `deleteRule` (or the legacy `removeRule`, whose index defaults to 0).
@@ -118,7 +118,7 @@ impl Shared {
             path.push(index);
             cssom::rule_removed(sheet_ref, RulePos::Nested(&path), now())
         };
-        session.emit_incremental(&json, now());
+        session.emit_incremental(json, now());
     }
 
     /// After `replaceSync`, or once the promise of `replace` fulfilled (the sheet is looked up
@@ -129,7 +129,7 @@ impl Shared {
             return;
         };
         let json = cssom::sheet_replaced(sheet_ref, &text, sync, now());
-        session.emit_incremental(&json, now());
+        session.emit_incremental(json, now());
     }
 
     /// After `setProperty`/`removeProperty` on a declaration. Only a CSS rule's declaration is
@@ -175,6 +175,6 @@ impl Shared {
         } else {
             cssom::property_removed(sheet_ref, &path, &property, now())
         };
-        session.emit_incremental(&json, now());
+        session.emit_incremental(json, now());
     }
 }
