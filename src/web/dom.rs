@@ -36,6 +36,7 @@ extern "C" {
     pub fn collect_step(collect: &JsValue, deadline: f64) -> bool;
     pub fn collect_cancel(collect: &JsValue);
     pub fn collect_nodes(collect: &JsValue) -> js_sys::Array;
+    pub fn forget_range(nodes: &js_sys::Array, ids: &js_sys::WeakMap, first: u32, last: u32);
     pub fn collect_end(collect: &JsValue) -> js_sys::Int32Array;
     pub fn collect_flags(collect: &JsValue) -> js_sys::Uint8Array;
     pub fn next_task(callback: JsValue);

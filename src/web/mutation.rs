@@ -167,9 +167,8 @@ impl MutationPart {
 impl MutationPart {
     /// Folds records in; processes them now, or once per window while the page is storming.
     fn take(&self, session: &Session, records: &Array) {
-        let acc = group_records(records, &self.pending.borrow());
-        let storming = record_count(&acc) > STORM_RECORDS || self.last_cost.get() > STORM_BATCH_MS;
-        *self.pending.borrow_mut() = acc;
+        let count = self.fold(records);
+        let storming = count > STORM_RECORDS || self.last_cost.get() > STORM_BATCH_MS;
         if self.timer.borrow().is_some() {
             return;
         }
@@ -187,6 +186,14 @@ impl MutationPart {
                 }
             },
         ));
+    }
+
+    /// Folds `records` into the pending batch; returns the batch's record count.
+    fn fold(&self, records: &Array) -> u32 {
+        let acc = group_records(records, &self.pending.borrow());
+        let count = record_count(&acc);
+        *self.pending.borrow_mut() = acc;
+        count
     }
 
     fn process(&self, session: &Session) {
@@ -220,8 +227,7 @@ impl Part for MutationPart {
     fn flush(&self, session: &Session) {
         let records = self.observer.take_records();
         if records.length() > 0 {
-            let acc = group_records(&records, &self.pending.borrow());
-            *self.pending.borrow_mut() = acc;
+            self.fold(&records);
         }
         self.timer.borrow_mut().take();
         self.process(session);

@@ -239,9 +239,7 @@ impl Walk {
     fn skip_descendants(&mut self, i: u32, mirror: &mut Mirror, with_self: bool) {
         let last = self.end[i as usize].max(i as i32) as u32;
         let first = if with_self { i } else { i + 1 };
-        for j in first..=last {
-            mirror.forget(&self.nodes.get(j).unchecked_into());
-        }
+        dom::forget_range(&self.nodes, mirror.ids(), first, last);
         self.next = last + 1;
     }
 }
