@@ -8,13 +8,13 @@
 // had the most self time in it. Needs `make build` (and `make bench` once, for bench/build).
 // For Tapedeck the page gets target/wasm-bindgen/core_bg.wasm, so wasm functions keep names.
 import path from 'node:path';
+import { mainThreadTasks, TRACE_CATEGORIES } from './lib/measure.mjs';
 import { openProbe, runWork } from './lib/probe.mjs';
 
 const recorder = process.argv[2] || 'tapedeck';
 const target = process.argv[3] || 'snapshot-100000';
 const minMs = Number(process.argv[4] || 10);
 const SAMPLING_US = 200;
-const CATEGORIES = ['-*', 'disabled-by-default-devtools.timeline', 'blink.user_timing'];
 
 const probe = await openProbe(recorder, target);
 const { run, browser } = probe;
@@ -22,7 +22,7 @@ try {
   await run.cdp.send('HeapProfiler.collectGarbage');
   await run.cdp.send('Profiler.enable');
   await run.cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
-  await browser.startTracing(run.page, { categories: CATEGORIES });
+  await browser.startTracing(run.page, { categories: TRACE_CATEGORIES });
   await run.cdp.send('Profiler.start');
   if (!probe.isMutation && process.env.TASKS_OPTIONS) {
     await run.page.evaluate(
@@ -48,20 +48,7 @@ try {
 }
 
 function report(profile, events) {
-  const main = new Set(
-    events
-      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
-      .map((e) => `${e.pid}:${e.tid}`),
-  );
-  const byThread = new Map();
-  for (const e of events) {
-    if (e.ph !== 'X' || e.name !== 'RunTask' || !main.has(`${e.pid}:${e.tid}`)) continue;
-    const key = `${e.pid}:${e.tid}`;
-    if (!byThread.has(key)) byThread.set(key, []);
-    byThread.get(key).push(e);
-  }
-  const tasks = [...byThread.values()].sort((a, b) => b.length - a.length)[0] || [];
-  tasks.sort((a, b) => a.ts - b.ts);
+  const tasks = mainThreadTasks(events);
   const marks = events.filter((e) => e.cat?.includes('user_timing') && e.ph !== 'M');
   // Samples with their time, and each node's frame and parent.
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));

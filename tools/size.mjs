@@ -1,6 +1,6 @@
 // Prints raw, gzip -9 and brotli (max quality) sizes of everything a page downloads to record.
 import { readFileSync } from 'node:fs';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { compressedSizes } from './sizes.mjs';
 
 const dist = new URL('../pkg/dist/', import.meta.url);
 const builds = {
@@ -8,16 +8,7 @@ const builds = {
   'ES module': ['tapedeck.mjs', 'tapedeck.wasm'],
 };
 const kb = (n) => (n / 1024).toFixed(1).padStart(7) + ' KB';
-const measure = (name) => {
-  const bytes = readFileSync(new URL(name, dist));
-  return {
-    raw: bytes.length,
-    gzip: gzipSync(bytes, { level: 9 }).length,
-    brotli: brotliCompressSync(bytes, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-    }).length,
-  };
-};
+const measure = (name) => compressedSizes(readFileSync(new URL(name, dist)));
 
 console.log(`${'file'.padEnd(22)}${'raw'.padStart(10)}${'gzip -9'.padStart(10)}${'brotli'.padStart(10)}`);
 const seen = new Map();

@@ -6,11 +6,11 @@
 // compression of what the recorder emits (see page.js).
 import fs from 'node:fs';
 import path from 'node:path';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { compressedSizes } from '../../tools/sizes.mjs';
 import { build } from 'esbuild';
 import { REPO_ROOT } from '../../tests/e2e/lib/paths.mjs';
 
-export const BUILD_DIR = path.join(REPO_ROOT, 'bench/build');
+const BUILD_DIR = path.join(REPO_ROOT, 'bench/build');
 
 const ENTRIES = {
   // window.benchRrweb = { record, gzipSync, strToU8 }
@@ -38,18 +38,16 @@ export async function buildBundles() {
   return { rrweb: '/bench/build/rrweb.js', sink: '/bench/build/sink.js' };
 }
 
-export const TAPEDECK_FILES = ['pkg/dist/tapedeck.js', 'pkg/dist/tapedeck.wasm'];
-export const RRWEB_FILES = ['bench/build/rrweb.js'];
+const TAPEDECK_FILES = ['pkg/dist/tapedeck.js', 'pkg/dist/tapedeck.wasm'];
+const RRWEB_FILES = ['bench/build/rrweb.js'];
 
 function sizes(files) {
   const out = { raw: 0, gzip: 0, brotli: 0, files };
   for (const f of files) {
-    const bytes = fs.readFileSync(path.join(REPO_ROOT, f));
-    out.raw += bytes.length;
-    out.gzip += gzipSync(bytes, { level: 9 }).length;
-    out.brotli += brotliCompressSync(bytes, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-    }).length;
+    const s = compressedSizes(fs.readFileSync(path.join(REPO_ROOT, f)));
+    out.raw += s.raw;
+    out.gzip += s.gzip;
+    out.brotli += s.brotli;
   }
   return out;
 }

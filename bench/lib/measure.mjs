@@ -8,7 +8,7 @@
 // '-*' first: without it Chromium adds every enabled-by-default category, among them per-forced-layout
 // events that fire on each scrollTop read and would slow down exactly what is measured.
 // blink.user_timing: performance.mark() events, which tell the sink's tasks apart.
-const TRACE_CATEGORIES = ['-*', 'disabled-by-default-devtools.timeline', 'blink.user_timing'];
+export const TRACE_CATEGORIES = ['-*', 'disabled-by-default-devtools.timeline', 'blink.user_timing'];
 const SINK_MARK = 'bench-sink-flush';
 
 /** CDP session on the page with the Performance domain on. */
@@ -67,30 +67,7 @@ export async function stopTrace(browser) {
   const buf = await browser.stopTracing();
   const parsed = JSON.parse(buf.toString('utf8'));
   const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
-  const mainThreads = new Set(
-    events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
-  );
-  const byThread = new Map();
-  for (const e of events) {
-    if (e.ph !== 'X' || e.name !== 'RunTask') continue;
-    const key = `${e.pid}:${e.tid}`;
-    if (!mainThreads.has(key)) continue;
-    if (!byThread.has(key)) byThread.set(key, []);
-    byThread.get(key).push({ ts: e.ts, dur: e.dur, tdur: e.tdur ?? e.dur });
-  }
-  let tasks = [];
-  let busiest = -1;
-  for (const list of byThread.values()) {
-    const total = list.reduce((a, t) => a + t.dur, 0);
-    if (total > busiest) {
-      busiest = total;
-      tasks = list;
-    }
-  }
-  // Top-level tasks only (a nested run loop would count twice).
-  tasks.sort((a, b) => a.ts - b.ts);
-  const top = [];
-  for (const t of tasks) if (!top.length || t.ts >= top.at(-1).ts + top.at(-1).dur) top.push(t);
+  const top = mainThreadTasks(events);
 
   const marks = events.filter((e) => e.cat?.includes('user_timing') && e.ph !== 'M');
   const sinkMarks = marks.filter((e) => e.name === SINK_MARK).map((e) => e.ts);
@@ -122,4 +99,37 @@ export function median(values) {
   if (!v.length) return NaN;
   const mid = v.length >> 1;
   return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/**
+ * The page's top-level main-thread tasks in a trace, in time order: the RunTask events of the
+ * CrRendererMain thread that ran the most task time (the page's: every other renderer is idle
+ * during a window), each { ts, dur, tdur } in µs; nested run loops are not counted twice.
+ */
+export function mainThreadTasks(events) {
+  const mainThreads = new Set(
+    events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
+  );
+  const byThread = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.name !== 'RunTask') continue;
+    const key = `${e.pid}:${e.tid}`;
+    if (!mainThreads.has(key)) continue;
+    if (!byThread.has(key)) byThread.set(key, []);
+    byThread.get(key).push({ ts: e.ts, dur: e.dur, tdur: e.tdur ?? e.dur });
+  }
+  let tasks = [];
+  let busiest = -1;
+  for (const list of byThread.values()) {
+    const total = list.reduce((a, t) => a + t.dur, 0);
+    if (total > busiest) {
+      busiest = total;
+      tasks = list;
+    }
+  }
+  // Top-level tasks only (a nested run loop would count twice).
+  tasks.sort((a, b) => a.ts - b.ts);
+  const top = [];
+  for (const t of tasks) if (!top.length || t.ts >= top.at(-1).ts + top.at(-1).dur) top.push(t);
+  return top;
 }
