@@ -281,22 +281,16 @@ fn on_records(session: &Session, acc: &JsValue) {
     let batch = Batch::from_group(acc);
     // When the event goes to `emit` alone, its text is handed to JS in parts as it is written:
     // the wasm heap (which never shrinks) does not hold a large batch whole.
-    let to_js = session.emits_only_now().then(Array::new);
+    let in_parts = session.emits_only_now();
     let result = session.with_mirror(|mirror, config| {
         let options = session.serialize_options(config);
-        batch.write(
-            mirror,
-            &options,
-            &session.document,
-            timestamp,
-            to_js.as_ref(),
-        )
+        batch.write(mirror, &options, &session.document, timestamp, in_parts)
     });
     let Some((json, found)) = result else { return };
-    match (json, to_js) {
-        (Some(Written::Whole(json)), _) => session.emit_incremental(json, timestamp),
-        (Some(Written::InJs), Some(parts)) => session.emit_incremental_parts(&parts, timestamp),
-        _ => {}
+    match json {
+        Some(Written::Whole(json)) => session.emit_incremental(json, timestamp),
+        Some(Written::Parts(parts)) => session.emit_incremental_parts(&parts, timestamp),
+        None => {}
     }
     let frames: Vec<(u32, Document)> = found
         .frames
@@ -315,7 +309,8 @@ fn on_records(session: &Session, acc: &JsValue) {
 /// A batch's Mutation event: its text, or handed to JS in parts (see `Batch::write`).
 enum Written {
     Whole(String),
-    InJs,
+    /// The text's parts, as JS strings in order.
+    Parts(Array),
 }
 
 /// Moves parts of an event's text into a JS array of strings, freeing them in wasm.
@@ -394,16 +389,17 @@ impl Batch {
     }
 
     /// The batch's Mutation event (`None` when nothing in it is recorded), and the shadow
-    /// roots and iframe documents found in what it added. With `to_js`, the event's text goes
-    /// there in parts, as it is written.
+    /// roots and iframe documents found in what it added. With `in_parts`, the event's text
+    /// is handed to JS in parts as it is written (`Written::Parts`).
     fn write(
         &self,
         mirror: &mut Mirror,
         options: &SerializeOptions,
         top: &Document,
         timestamp: Timestamp,
-        to_js: Option<&Array>,
+        in_parts: bool,
     ) -> (Option<Written>, FoundRoots) {
+        let to_js = in_parts.then(Array::new);
         let mut out = MutationWriter::new();
         let mut found = FoundRoots::default();
 
@@ -486,7 +482,7 @@ impl Batch {
                     serializers.add_subtree(root, mirror, &self.added_set, &mut out);
                 }
             }
-            if let Some(to_js) = to_js {
+            if let Some(to_js) = &to_js {
                 hand_over(to_js, out.take_parts());
             }
         }
@@ -497,8 +493,8 @@ impl Batch {
         }
         let written = match to_js {
             Some(to_js) => out.finish_parts(timestamp).map(|parts| {
-                hand_over(to_js, parts);
-                Written::InJs
+                hand_over(&to_js, parts);
+                Written::Parts(to_js)
             }),
             None => out.finish(timestamp).map(Written::Whole),
         };
