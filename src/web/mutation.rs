@@ -14,11 +14,12 @@ use super::mirror::Mirror;
 use super::patch::Patch;
 use super::privacy::PrivacyGuard;
 use super::recorder::{now, FoundRoots, Part, Session};
-use super::serialize::{Described, ParentContext, SerializeOptions, Serializer, Subject};
-use super::walk::Walk;
+use super::serialize::{
+    Described, ParentContext, PendingFrame, SerializeOptions, Serializer, Subject,
+};
 use crate::mutation::{MutationAdds, MutationWriter};
 use crate::protocol::Timestamp;
-use crate::snapshot::{normalize_tag_name, AttrValue, NodeEncoder};
+use crate::snapshot::{normalize_tag_name, AttrValue};
 use js_sys::{Array, Object, Set};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -157,7 +158,13 @@ impl MutationPart {
                 return;
             };
             if let Some(document) = frame.content_document() {
-                attach_frames(&session, vec![(iframe_id, document)]);
+                attach_frames(
+                    &session,
+                    vec![PendingFrame {
+                        iframe_id,
+                        document,
+                    }],
+                );
             }
         });
         self.loads.borrow_mut().push(listener);
@@ -242,34 +249,11 @@ impl Drop for MutationPart {
 
 /// Serializes iframe documents as attach events (and the iframes nested in them), then
 /// watches them.
-fn attach_frames(session: &Session, mut frames: Vec<(u32, Document)>) {
+fn attach_frames(session: &Session, frames: Vec<PendingFrame>) {
     let timestamp = now();
-    let mut events = Vec::new();
-    let mut found = FoundRoots::default();
-    session.with_mirror(|mirror, config| {
-        let options = session.serialize_options(config);
-        let mut index = 0;
-        while index < frames.len() {
-            let (iframe_id, document) = (frames[index].0, frames[index].1.clone());
-            let mut walk = Walk::new(
-                NodeEncoder::attach_subtree(iframe_id),
-                &document,
-                true,
-                mirror,
-                options.clone(),
-            );
-            while !walk.step(mirror, f64::INFINITY) {}
-            let (enc, nested) = walk.finish();
-            events.push(enc.finish_attach_subtree(timestamp));
-            frames.extend(nested.frames.into_iter().map(|f| (f.iframe_id, f.document)));
-            found.shadow_roots.extend(nested.shadow_roots);
-            found.frames.push(super::serialize::PendingFrame {
-                iframe_id,
-                document,
-            });
-            index += 1;
-        }
-    });
+    let Some((events, found)) = session.attach_frames(frames, timestamp) else {
+        return;
+    };
     for event in events {
         session.emit_incremental(event, timestamp);
     }
@@ -292,17 +276,12 @@ fn on_records(session: &Session, acc: &JsValue) {
         Some(Written::Parts(parts)) => session.emit_incremental_parts(&parts, timestamp),
         None => {}
     }
-    let frames: Vec<(u32, Document)> = found
-        .frames
-        .iter()
-        .map(|f| (f.iframe_id, f.document.clone()))
-        .collect();
     session.watch_roots(&FoundRoots {
         shadow_roots: found.shadow_roots,
         frames: Vec::new(),
     });
-    if !frames.is_empty() {
-        attach_frames(session, frames);
+    if !found.frames.is_empty() {
+        attach_frames(session, found.frames);
     }
 }
 

@@ -474,6 +474,25 @@ impl Session {
 
     /// Iframe documents (and iframes nested in them), each as its own attach event; iframe
     /// documents are small and walked at once.
+    /// Attach events for iframe documents found after the snapshot (a frame added or
+    /// reloaded), nested frames included, with every frame and shadow root found; `None`
+    /// when the mirror is unavailable (a snapshot numbering the page, or a re-entrant call).
+    pub fn attach_frames(
+        &self,
+        frames: Vec<PendingFrame>,
+        timestamp: Timestamp,
+    ) -> Option<(Vec<String>, FoundRoots)> {
+        if self.collecting.get() || self.state.try_borrow_mut().is_err() {
+            return None;
+        }
+        let mut roots = FoundRoots {
+            frames,
+            shadow_roots: Vec::new(),
+        };
+        let events = self.walk_frames(&mut roots, timestamp);
+        Some((events, roots))
+    }
+
     fn walk_frames(&self, roots: &mut FoundRoots, timestamp: Timestamp) -> Vec<String> {
         let mut events = Vec::new();
         let Ok(mut state) = self.state.try_borrow_mut() else {
