@@ -1,7 +1,6 @@
 //! Events → batches. Events arrive as JSON text; a batch is cut when it reaches the byte
 //! limit or when the flush timer fires, and is written as the protocol's envelope.
 
-use crate::json::JsonWriter;
 use crate::protocol::Timestamp;
 
 /// The protocol version of an envelope (see PROTOCOL.md): 2 when node ids implied by their
@@ -75,9 +74,15 @@ impl Batcher {
 }
 
 impl Batch {
+    /// Bytes of event JSON, a separator counted per event (what the byte limits count).
+    pub fn bytes(&self) -> usize {
+        self.events.iter().map(|e| e.len() + 1).sum()
+    }
+
     /// The envelope JSON: `{"v","sessionId","windowId","seq","sentAt","events"}`. With
     /// `implied_ids` the events go in their compact form (see [`crate::wire`]): the queue keeps
     /// full events, so what is stored stays valid whatever a later page load configures.
+    /// Requests are written by [`BodyWriter`](super::body::BodyWriter) without this whole text.
     pub fn envelope(
         &self,
         session_id: &str,
@@ -85,25 +90,17 @@ impl Batch {
         sent_at: Timestamp,
         implied_ids: bool,
     ) -> String {
-        let size: usize = self.events.iter().map(|e| e.len() + 1).sum();
-        let mut w = JsonWriter::with_capacity(size + 128);
-        w.begin_object()
-            .member_uint("v", protocol_version(implied_ids))
-            .member_str("sessionId", session_id)
-            .member_str("windowId", window_id)
-            .member_uint("seq", self.seq)
-            .member_uint("sentAt", sent_at)
-            .key("events")
-            .begin_array();
-        for event in &self.events {
-            if implied_ids {
-                w.raw(&crate::wire::compact(event));
-            } else {
-                w.raw(event);
-            }
-        }
-        w.end_array().end_object();
-        w.into_string()
+        let body = super::body::BodyWriter::new(
+            session_id,
+            window_id,
+            self,
+            sent_at,
+            crate::config::Compression::None,
+            implied_ids,
+        )
+        .finish(self);
+        // Made of `&str`s: always UTF-8.
+        String::from_utf8(body).unwrap_or_default()
     }
 
     /// Splits the batch in two halves by event index (after a 413), or `None` for a single

@@ -2,6 +2,7 @@
 //! Pure logic; `web/delivery` does the sending, the timers and the storage.
 
 pub mod batch;
+pub mod body;
 pub mod gzip;
 pub mod queue;
 pub mod retry;

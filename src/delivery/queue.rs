@@ -3,6 +3,7 @@
 
 use super::batch::Batch;
 use crate::json::push_u64;
+use std::borrow::Cow;
 
 /// A batch on its way: which session and window it belongs to, and its events.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +17,7 @@ pub struct Pending {
 
 impl Pending {
     pub fn bytes(&self) -> usize {
-        self.batch.events.iter().map(|e| e.len() + 1).sum()
+        self.batch.bytes()
     }
 
     /// Which batch this is: its window, first event index and event count (the same events
@@ -53,17 +54,34 @@ impl Pending {
     /// The stored form: `sessionId`, `windowId`, `seq`, then one event per line (event JSON
     /// never contains a raw newline), so a batch can be split again after a reload.
     pub fn to_storage(&self) -> String {
-        let mut out = String::with_capacity(self.bytes() + 64);
-        out.push_str(&self.session_id);
-        out.push('\n');
-        out.push_str(&self.window_id);
-        out.push('\n');
-        push_u64(&mut out, self.batch.seq);
-        for event in &self.batch.events {
-            out.push('\n');
-            out.push_str(event);
-        }
-        out
+        let lines: Vec<Cow<'_, str>> = self.storage_lines().collect();
+        lines.join("\n")
+    }
+
+    /// The lines of [`to_storage`](Self::to_storage)'s text, without a copy of the events.
+    pub fn storage_lines(&self) -> impl Iterator<Item = Cow<'_, str>> {
+        let mut seq = String::new();
+        push_u64(&mut seq, self.batch.seq);
+        [
+            Cow::Borrowed(self.session_id.as_str()),
+            Cow::Borrowed(self.window_id.as_str()),
+            Cow::Owned(seq),
+        ]
+        .into_iter()
+        .chain(self.batch.events.iter().map(|e| Cow::Borrowed(e.as_str())))
+    }
+
+    /// The length of [`to_storage`](Self::to_storage)'s text in UTF-16 code units (what
+    /// Web Storage quotas count), without writing it.
+    pub fn storage_units(&self) -> usize {
+        // A char is one unit, or two from U+10000 on (four UTF-8 bytes, lead byte ≥ 0xF0).
+        let utf16 = |s: &str| {
+            s.bytes()
+                .map(|b| usize::from((b & 0xC0) != 0x80) + usize::from(b >= 0xF0))
+                .sum::<usize>()
+        };
+        // Lines and the newlines between them.
+        self.storage_lines().map(|l| utf16(&l) + 1).sum::<usize>() - 1
     }
 
     pub fn from_storage(text: &str) -> Option<Pending> {
@@ -250,6 +268,9 @@ mod tests {
         assert_eq!(Pending::from_storage("s\nw\n1"), None, "no events");
         assert_eq!(Pending::from_storage("s s\nw\n1\n{}"), None, "bad id");
         assert_eq!(Pending::from_storage("s\nw\n1\nnot json"), None);
+        for p in [p.clone(), pending(1, &["{\"x\":\"é€😀\"}", INC])] {
+            assert_eq!(p.storage_units(), p.to_storage().encode_utf16().count());
+        }
         assert!(is_id("w-lx2k9q_0a") && !is_id("") && !is_id(&"a".repeat(65)) && !is_id("a/b"));
     }
 

@@ -194,6 +194,13 @@ export function assembly_finish(a, shell) {
   return event;
 }
 
+// ---- Delivery's stored batches (delivery/storage.rs): the lines are joined here, so the
+// stored text is never a copy in wasm memory (which keeps its high-water mark). False when
+// the storage refuses it (full, or disabled).
+export function storage_set_lines(storage, key, lines) {
+  try { storage.setItem(key, lines.join('\n')); return true; } catch (_) { return false; }
+}
+
 // ---- Prototype patches that chain to what was there and can be undone (RAII in patch.rs)
 function install(proto, name, make) {
   const desc = Object.getOwnPropertyDescriptor(proto, name);

@@ -38,6 +38,9 @@ struct SnapshotJob {
     assembly: Option<Assembly>,
     /// Slices run so far.
     slices: u32,
+    /// The event's JSON taken from the walk slice by slice, when only the endpoint needs it
+    /// (see `Walk::take_text`).
+    parts: Vec<String>,
 }
 
 /// A running piece of the recording (an observer, a set of listeners, patches). Parts are
@@ -367,6 +370,7 @@ impl Session {
             walk,
             assembly: self.emitter.as_ref().map(Emitter::begin_assembly),
             slices: 0,
+            parts: Vec::new(),
         })
     }
 
@@ -403,6 +407,8 @@ impl Session {
                     emitter.add_chunk(assembly, job.walk.chunk());
                     // The endpoint needs the event's JSON whole; `emit` alone does not.
                     job.walk.cut(self.delivery.is_none());
+                } else if self.delivery.is_some() {
+                    job.parts.push(job.walk.take_text());
                 }
             }
             (done, self.collecting.get() && !collecting, job.slices)
@@ -446,7 +452,7 @@ impl Session {
         let full = self
             .delivery
             .is_some()
-            .then(|| enc.finish_full_snapshot(top, left, job.timestamp));
+            .then(|| joined(job.parts, enc.finish_full_snapshot(top, left, job.timestamp)));
         let frames = self.walk_frames(&mut roots, job.timestamp);
         self.since_checkout.set((0, job.timestamp));
         self.snapshotting.set(false);
@@ -568,6 +574,21 @@ impl Drop for Session {
 }
 
 /// The viewport size as the Meta event reports it (rrweb's `getWindowWidth`/`Height`).
+/// `parts` then `rest` as one string, allocated once at its exact size; each part is freed
+/// as soon as it is copied.
+fn joined(parts: Vec<String>, rest: String) -> String {
+    if parts.is_empty() {
+        return rest;
+    }
+    let size = parts.iter().map(String::len).sum::<usize>() + rest.len();
+    let mut whole = String::with_capacity(size);
+    for part in parts {
+        whole.push_str(&part);
+    }
+    whole.push_str(&rest);
+    whole
+}
+
 pub fn viewport_size(window: &Window, document: &Document) -> (u32, u32) {
     let read = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
         v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u32

@@ -187,6 +187,18 @@ impl Walk {
         self.chunk_low = self.chunk_depth;
     }
 
+    /// Moves the JSON written so far out of the walk, for a caller that keeps the event in
+    /// pieces (the endpoint's, when there is no `emit` to hand chunks to): the walk then
+    /// holds one slice's JSON, and a large page's event is never a buffer grown by doubling
+    /// (up to twice its size, plus the copy at each doubling). What is written next, up to the
+    /// encoder's finish, continues the text.
+    pub fn take_text(&mut self) -> String {
+        let text = self.enc.text_from(0).to_owned();
+        self.enc.truncate(0);
+        self.chunk_at = 0;
+        text
+    }
+
     fn visit(&mut self, mirror: &mut Mirror) {
         let i = self.next;
         let node: Node = self.nodes.get(i).unchecked_into();

@@ -11,7 +11,7 @@ use super::listener::Listener;
 use super::recorder::{now, Session};
 use crate::config::{Compression, DeliveryConfig};
 use crate::delivery::batch::Batcher;
-use crate::delivery::gzip::{gzip, GzipStream};
+use crate::delivery::body::BodyWriter;
 use crate::delivery::queue::{Dropped, Pending, Queue};
 use crate::delivery::retry::{classify, Backoff, Outcome};
 use crate::delivery::session::{new_id, resume, SessionState, WindowState};
@@ -68,10 +68,7 @@ struct State {
 struct Encoding {
     /// Which batch: its window, first event index and event count.
     batch: (String, u64, usize),
-    json: String,
-    /// Bytes of `json` compressed so far.
-    done: usize,
-    stream: GzipStream,
+    body: BodyWriter,
 }
 
 /// What `pump` does once the state is released.
@@ -400,18 +397,20 @@ impl Delivery {
                         && compression == Compression::Gzip
                         && head.bytes() >= SLICED_GZIP_BYTES =>
                 {
-                    let json = head.batch.envelope(
+                    // Compacted and compressed an event (or a piece of one) at a time, from
+                    // the next task on: nothing is copied here.
+                    let body = BodyWriter::new(
                         &head.session_id,
                         &head.window_id,
+                        &head.batch,
                         now(),
+                        compression,
                         self.config.implied_ids,
                     );
                     let (window, seq, count) = head.key();
                     s.encoding = Some(Encoding {
                         batch: (window.to_string(), seq, count),
-                        stream: GzipStream::new(json.len() / 6),
-                        json,
-                        done: 0,
+                        body,
                     });
                     s.queue.head_in_flight = true;
                     Next::Encode
@@ -465,27 +464,32 @@ impl Delivery {
             let Some(job) = s.encoding.as_mut() else {
                 return;
             };
-            let json = job.json.as_bytes();
-            while job.done < json.len() {
-                let end = (job.done + GZIP_PIECE_BYTES).min(json.len());
-                job.stream.write(&json[job.done..end]);
-                job.done = end;
-                if js_sys::Date::now() >= deadline {
-                    break;
-                }
-            }
-            let finished = job.done >= json.len();
-            if finished {
-                if let Some(job) = s.encoding.take() {
-                    let body = job.stream.finish();
-                    // The head cannot change meanwhile (in flight: never dropped or split).
-                    if let Some(head) = s.queue.head() {
-                        let (window, seq, count) = &job.batch;
-                        if head.body.is_none() && head.key() == (window.as_str(), *seq, *count) {
-                            head.body = Some(body);
+            // The head cannot change meanwhile (in flight: never dropped or split); checked
+            // all the same, as the writer is only valid for its own batch.
+            let head = s.queue.head().filter(|head| {
+                let (window, seq, count) = &job.batch;
+                head.body.is_none() && head.key() == (window.as_str(), *seq, *count)
+            });
+            let finished = match head {
+                None => true,
+                Some(head) => {
+                    let mut done = false;
+                    while !done {
+                        done = job.body.step(&head.batch, GZIP_PIECE_BYTES);
+                        if js_sys::Date::now() >= deadline {
+                            break;
                         }
                     }
+                    if done {
+                        if let Some(job) = s.encoding.take() {
+                            head.body = Some(job.body.finish(&head.batch));
+                        }
+                    }
+                    done
                 }
+            };
+            if finished {
+                s.encoding = None;
                 s.queue.head_in_flight = false;
             }
             finished
@@ -681,13 +685,15 @@ impl Delivery {
 /// The encoded body of a batch, made once.
 fn encode(p: &mut Pending, compression: Compression, implied_ids: bool) -> &[u8] {
     if p.body.is_none() {
-        let json = p
-            .batch
-            .envelope(&p.session_id, &p.window_id, now(), implied_ids);
-        p.body = Some(match compression {
-            Compression::Gzip => gzip(json.as_bytes()),
-            Compression::None => json.into_bytes(),
-        });
+        let body = BodyWriter::new(
+            &p.session_id,
+            &p.window_id,
+            &p.batch,
+            now(),
+            compression,
+            implied_ids,
+        );
+        p.body = Some(body.finish(&p.batch));
     }
     p.body.as_deref().unwrap_or_default()
 }

@@ -3,7 +3,17 @@
 //! next page load of the site). Every access tolerates storage being unavailable.
 
 use crate::delivery::queue::Pending;
+use wasm_bindgen::prelude::*;
 use web_sys::{Storage, Window};
+
+#[wasm_bindgen(module = "/src/web/glue.js")]
+extern "C" {
+    fn storage_set_lines(storage: &Storage, key: &str, lines: &js_sys::Array) -> bool;
+}
+
+/// The most any browser's localStorage holds per origin, keys and values together, in UTF-16
+/// code units: 5 MiB of them (Chrome counts 10 MiB of UTF-16 text; Firefox and Safari 5 MiB).
+const LOCAL_STORAGE_QUOTA_UNITS: usize = 5 * 1024 * 1024;
 
 pub struct Stores {
     local: Option<Storage>,
@@ -54,17 +64,31 @@ impl Stores {
         }
     }
 
-    /// Stores a batch; false when storage is unavailable or full.
+    /// Stores a batch; false when storage is unavailable or full, or the batch is larger than
+    /// any localStorage can hold (it is then only kept in memory, and retried from there).
     pub fn save(&self, pending: &Pending) -> bool {
         let Some(local) = &self.local else {
             return false;
         };
-        local
-            .set_item(
-                &pending.storage_key(&self.batch_prefix()),
-                &pending.to_storage(),
-            )
-            .is_ok()
+        // Its text is not even written: `setItem` would refuse it, and a copy of a large page's
+        // snapshot (8 MB at 100,000 nodes) would raise wasm memory's high-water mark for good.
+        // (A text has at most as many UTF-16 units as UTF-8 bytes: most batches are not counted.)
+        if pending.bytes() > LOCAL_STORAGE_QUOTA_UNITS
+            && pending.storage_units() > LOCAL_STORAGE_QUOTA_UNITS
+        {
+            return false;
+        }
+        // `Pending::to_storage`'s text, joined in JS: each event crosses as a JS string, and no
+        // copy of the batch is made in wasm memory.
+        let lines = js_sys::Array::new();
+        for line in pending.storage_lines() {
+            lines.push(&JsValue::from_str(&line));
+        }
+        storage_set_lines(
+            local,
+            &pending.storage_key(&self.batch_prefix()),
+            &lines,
+        )
     }
 
     pub fn remove(&self, pending: &Pending) {

@@ -1,0 +1,241 @@
+//! A batch's request body (PROTOCOL.md's envelope, gzipped or plain), written a piece at a
+//! time: the envelope's head, each event (in its compact form with implied ids), then the
+//! tail go straight into the output. The envelope is never held whole: for a 100,000-node
+//! page that was one more copy of an 8 MB snapshot, and wasm memory keeps its high-water mark
+//! for good. Only one event's compact form is held at a time, and only while it is written.
+
+use super::batch::{protocol_version, Batch};
+use super::gzip::GzipStream;
+use crate::config::Compression;
+use crate::json::JsonWriter;
+use crate::protocol::Timestamp;
+use std::borrow::Cow;
+
+/// Gzip output is reserved at this fraction of the events' size: compact events compress
+/// about 15 to 20 times; a larger body grows its buffer once or twice.
+const GZIP_RESERVE_DIVISOR: usize = 12;
+
+enum Out {
+    Gzip(GzipStream),
+    Plain(Vec<u8>),
+}
+
+impl Out {
+    fn write(&mut self, bytes: &[u8]) {
+        match self {
+            Out::Gzip(stream) => stream.write(bytes),
+            Out::Plain(out) => out.extend_from_slice(bytes),
+        }
+    }
+}
+
+/// The body of one batch in the making. Each [`step`](Self::step) is given the same batch
+/// (the writer holds no borrow of it, so the queue can keep it meanwhile).
+pub struct BodyWriter {
+    out: Out,
+    implied_ids: bool,
+    /// The envelope up to the opening `[` of `events`, until it is written.
+    head: Option<String>,
+    /// The next event to write.
+    next: usize,
+    /// The event being written: its compact form when that differs from the event, and how
+    /// many of its bytes are written.
+    current: Option<(Option<String>, usize)>,
+    done: bool,
+}
+
+impl BodyWriter {
+    pub fn new(
+        session_id: &str,
+        window_id: &str,
+        batch: &Batch,
+        sent_at: Timestamp,
+        compression: Compression,
+        implied_ids: bool,
+    ) -> Self {
+        let mut head = JsonWriter::with_capacity(160);
+        head.begin_object()
+            .member_uint("v", protocol_version(implied_ids))
+            .member_str("sessionId", session_id)
+            .member_str("windowId", window_id)
+            .member_uint("seq", batch.seq)
+            .member_uint("sentAt", sent_at)
+            .key("events")
+            .begin_array();
+        let size = batch.bytes();
+        let out = match compression {
+            Compression::Gzip => Out::Gzip(GzipStream::new(size / GZIP_RESERVE_DIVISOR)),
+            Compression::None => Out::Plain(Vec::with_capacity(size + 160)),
+        };
+        BodyWriter {
+            out,
+            implied_ids,
+            head: Some(head.into_string()),
+            next: 0,
+            current: None,
+            done: false,
+        }
+    }
+
+    /// Writes about `budget` more bytes of the envelope (at least one, or the rest of an
+    /// event's compaction); true once all of it is written.
+    pub fn step(&mut self, batch: &Batch, budget: usize) -> bool {
+        let mut left = budget.max(1);
+        if let Some(head) = self.head.take() {
+            self.out.write(head.as_bytes());
+            left = left.saturating_sub(head.len());
+        }
+        while !self.done && left > 0 {
+            let Some(event) = batch.events.get(self.next) else {
+                self.out.write(b"]}");
+                self.done = true;
+                break;
+            };
+            if self.current.is_none() {
+                if self.next > 0 {
+                    self.out.write(b",");
+                }
+                let compact = match self.implied_ids {
+                    true => match crate::wire::compact(event) {
+                        Cow::Owned(small) => Some(small),
+                        Cow::Borrowed(_) => None,
+                    },
+                    false => None,
+                };
+                self.current = Some((compact, 0));
+            }
+            let Some((compact, written)) = self.current.as_mut() else {
+                break;
+            };
+            let text = compact.as_deref().unwrap_or(event).as_bytes();
+            let end = text.len().min(written.saturating_add(left));
+            self.out.write(&text[*written..end]);
+            left -= end - *written;
+            *written = end;
+            if end == text.len() {
+                // Dropped at once: the next event's compact form may reuse its memory.
+                self.current = None;
+                self.next += 1;
+            }
+        }
+        self.done
+    }
+
+    /// Writes whatever is left and returns the body.
+    pub fn finish(mut self, batch: &Batch) -> Vec<u8> {
+        self.step(batch, usize::MAX);
+        match self.out {
+            Out::Gzip(stream) => stream.finish(),
+            Out::Plain(out) => out,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    /// The envelope as it was built before bodies were streamed: the reference every body
+    /// must equal byte for byte.
+    fn reference(batch: &Batch, sent_at: Timestamp, implied_ids: bool) -> String {
+        let mut w = JsonWriter::new();
+        w.begin_object()
+            .member_uint("v", protocol_version(implied_ids))
+            .member_str("sessionId", "s-1")
+            .member_str("windowId", "w-1")
+            .member_uint("seq", batch.seq)
+            .member_uint("sentAt", sent_at)
+            .key("events")
+            .begin_array();
+        for event in &batch.events {
+            if implied_ids {
+                w.raw(&crate::wire::compact(event));
+            } else {
+                w.raw(event);
+            }
+        }
+        w.end_array().end_object();
+        w.into_string()
+    }
+
+    fn snapshot(nodes: u32) -> String {
+        let mut e = crate::snapshot::NodeEncoder::full_snapshot();
+        let meta = |id| crate::snapshot::NodeMeta {
+            id,
+            root_id: None,
+            is_shadow: false,
+        };
+        e.open_document(meta(1), "CSS1Compat");
+        for id in 2..nodes {
+            e.text(meta(id), &format!("text é {id}"));
+        }
+        e.close();
+        e.finish_full_snapshot(0, 0, 1)
+    }
+
+    fn batch() -> Batch {
+        Batch {
+            seq: 7,
+            events: vec![
+                r#"{"type":4,"data":{"href":"h","width":1,"height":1},"timestamp":1}"#.into(),
+                snapshot(3000),
+                r#"{"type":3,"data":{"source":2,"type":1,"id":5,"x":1,"y":2},"timestamp":1}"#
+                    .into(),
+                snapshot(40),
+            ],
+        }
+    }
+
+    fn gunzip(bytes: &[u8]) -> String {
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_string(&mut out)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_streamed_body_equals_the_envelope_byte_for_byte() {
+        let batch = batch();
+        for implied in [false, true] {
+            let expected = reference(&batch, 99, implied);
+            assert_eq!(
+                batch.envelope("s-1", "w-1", 99, implied),
+                expected,
+                "implied {implied}"
+            );
+            // Written in pieces of every kind of size, plain and gzipped.
+            for budget in [1, 7, 1000, 32 * 1024, usize::MAX] {
+                for compression in [Compression::None, Compression::Gzip] {
+                    let mut w = BodyWriter::new("s-1", "w-1", &batch, 99, compression, implied);
+                    let mut steps = 0;
+                    while !w.step(&batch, budget) {
+                        steps += 1;
+                    }
+                    assert!(budget > 1000 || steps > 10, "written a piece at a time");
+                    let body = w.finish(&batch);
+                    let text = match compression {
+                        Compression::None => String::from_utf8(body).unwrap(),
+                        Compression::Gzip => gunzip(&body),
+                    };
+                    assert!(text == expected, "implied {implied}, budget {budget}");
+                }
+            }
+        }
+        // v2 leaves the snapshot's ids out: the body is smaller than v1's.
+        let v1 = batch.envelope("s-1", "w-1", 99, false);
+        let v2 = batch.envelope("s-1", "w-1", 99, true);
+        assert!(v2.len() < v1.len() * 9 / 10);
+        serde_json::from_str::<serde_json::Value>(&v2).unwrap();
+    }
+
+    #[test]
+    fn gzip_in_pieces_matches_gzip_at_once() {
+        let batch = batch();
+        let whole = super::super::gzip::gzip(reference(&batch, 5, true).as_bytes());
+        let mut w = BodyWriter::new("s-1", "w-1", &batch, 5, Compression::Gzip, true);
+        while !w.step(&batch, 4096) {}
+        assert_eq!(w.finish(&batch), whole, "the same deflate stream");
+    }
+}
