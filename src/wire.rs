@@ -376,19 +376,32 @@ fn object_key(
 /// The compact form of one event: node ids implied by the rule are left out. Any event the
 /// rule does not touch (or text that is not well-formed JSON) comes back unchanged.
 pub fn compact(event: &str) -> Cow<'_, str> {
+    let Some(cuts) = compact_cuts(event) else {
+        return Cow::Borrowed(event);
+    };
+    let mut out = String::with_capacity(event.len());
+    let mut at = 0;
+    for (start, end) in cuts {
+        out.push_str(event.get(at..start).unwrap_or_default());
+        at = end;
+    }
+    out.push_str(event.get(at..).unwrap_or_default());
+    Cow::Owned(out)
+}
+
+/// What [`compact`] leaves out of `event`: byte ranges `(start, end)` in text order, each
+/// between ASCII bytes; `None` when nothing. For a writer that streams the compact form
+/// without holding it whole (a large page's snapshot is megabytes).
+pub fn compact_cuts(event: &str) -> Option<Vec<(usize, usize)>> {
     // Only a FullSnapshot or a Mutation holds nodes; the SDK writes both with these openings,
     // so other events (scrolls, inputs, stylesheet rules…) are not scanned at all. An event
     // written otherwise stays whole, which is always valid.
     if !event.starts_with(r#"{"type":2,"#) && !event.starts_with(r#"{"type":3,"data":{"source":0,"#)
     {
-        return Cow::Borrowed(event);
+        return None;
     }
-    let Some(scan) = scan(event) else {
-        return Cow::Borrowed(event);
-    };
-    let Some(tree) = scan.tree() else {
-        return Cow::Borrowed(event);
-    };
+    let scan = scan(event)?;
+    let tree = scan.tree()?;
     let b = event.as_bytes();
     let mut implied = vec![false; scan.nodes.len()];
     let mut any = false;
@@ -399,7 +412,7 @@ pub fn compact(event: &str) -> Cow<'_, str> {
         }
         let Some(id) = node.id else {
             // Cannot be restored after it; keep the text as it is.
-            return Cow::Borrowed(event);
+            return None;
         };
         if let (Some(value), Some(p)) = (id.value, previous) {
             implied[n] = p.checked_add(1) == Some(value);
@@ -408,17 +421,16 @@ pub fn compact(event: &str) -> Cow<'_, str> {
         previous = id.value;
     }
     if !any {
-        return Cow::Borrowed(event);
+        return None;
     }
     // Cut in text order (no sort needed: the scan met the ids in that order). Every position
-    // is at an ASCII byte, so the `get`s below always succeed.
-    let mut out = String::with_capacity(event.len());
-    let mut at = 0;
+    // is at an ASCII byte.
+    let mut cuts = Vec::with_capacity(scan.ids_in_text.len());
     for &n in &scan.ids_in_text {
         let Some(id) = scan.nodes[n].id.filter(|_| implied[n]) else {
             continue;
         };
-        let (start, end) = if b[id.sep] == b',' {
+        cuts.push(if b[id.sep] == b',' {
             (id.sep, id.end)
         } else {
             // First member: take the comma after it instead.
@@ -429,12 +441,9 @@ pub fn compact(event: &str) -> Cow<'_, str> {
                 id.end
             };
             (id.key, end)
-        };
-        out.push_str(event.get(at..start).unwrap_or_default());
-        at = end;
+        });
     }
-    out.push_str(event.get(at..).unwrap_or_default());
-    Cow::Owned(out)
+    Some(cuts)
 }
 
 /// The full rrweb event of a compact one: every node without an `id` gets the id the rule

@@ -1,29 +1,50 @@
 //! A batch's request body (PROTOCOL.md's envelope, gzipped or plain), written a piece at a
 //! time: the envelope's head, each event (in its compact form with implied ids), then the
-//! tail go straight into the output. The envelope is never held whole: for a 100,000-node
-//! page that was one more copy of an 8 MB snapshot, and wasm memory keeps its high-water mark
-//! for good. Only one event's compact form is held at a time, and only while it is written.
+//! tail go straight into the output. Neither the envelope nor an event's compact form is
+//! ever held whole: for a 100,000-node page each was one more copy of an 8 MB snapshot, and
+//! wasm memory keeps its high-water mark for good. An event is written from its own text,
+//! skipping the ranges its compact form leaves out ([`crate::wire::compact_cuts`]).
 
 use super::batch::{protocol_version, Batch};
 use super::gzip::GzipStream;
 use crate::config::Compression;
 use crate::json::JsonWriter;
 use crate::protocol::Timestamp;
-use std::borrow::Cow;
 
 /// Gzip output is reserved at this fraction of the events' size: compact events compress
 /// about 15 to 20 times; a larger body grows its buffer once or twice.
 const GZIP_RESERVE_DIVISOR: usize = 12;
 
+struct Current {
+    cuts: Vec<(usize, usize)>,
+    at: usize,
+    next_cut: usize,
+}
+
+/// Input gathered before it goes to the compressor: an event is written in pieces between
+/// the ranges left out (tens of bytes each), and each call into the compressor has a cost
+/// of its own.
+const GZIP_INPUT_BYTES: usize = 16 * 1024;
+
 enum Out {
-    Gzip(GzipStream),
+    Gzip { stream: GzipStream, input: Vec<u8> },
     Plain(Vec<u8>),
 }
 
 impl Out {
     fn write(&mut self, bytes: &[u8]) {
         match self {
-            Out::Gzip(stream) => stream.write(bytes),
+            Out::Gzip { stream, input } => {
+                if input.len() + bytes.len() > GZIP_INPUT_BYTES {
+                    stream.write(input);
+                    input.clear();
+                }
+                if bytes.len() >= GZIP_INPUT_BYTES {
+                    stream.write(bytes);
+                } else {
+                    input.extend_from_slice(bytes);
+                }
+            }
             Out::Plain(out) => out.extend_from_slice(bytes),
         }
     }
@@ -38,9 +59,9 @@ pub struct BodyWriter {
     head: Option<String>,
     /// The next event to write.
     next: usize,
-    /// The event being written: its compact form when that differs from the event, and how
-    /// many of its bytes are written.
-    current: Option<(Option<String>, usize)>,
+    /// The event being written: the ranges its compact form leaves out, and where writing
+    /// goes on (a byte of the event, and the first of those ranges not yet passed).
+    current: Option<Current>,
     done: bool,
 }
 
@@ -64,7 +85,10 @@ impl BodyWriter {
             .begin_array();
         let size = batch.bytes();
         let out = match compression {
-            Compression::Gzip => Out::Gzip(GzipStream::new(size / GZIP_RESERVE_DIVISOR)),
+            Compression::Gzip => Out::Gzip {
+                stream: GzipStream::new(size / GZIP_RESERVE_DIVISOR),
+                input: Vec::with_capacity(GZIP_INPUT_BYTES.min(size + 160)),
+            },
             Compression::None => Out::Plain(Vec::with_capacity(size + 160)),
         };
         BodyWriter {
@@ -95,25 +119,38 @@ impl BodyWriter {
                 if self.next > 0 {
                     self.out.write(b",");
                 }
-                let compact = match self.implied_ids {
-                    true => match crate::wire::compact(event) {
-                        Cow::Owned(small) => Some(small),
-                        Cow::Borrowed(_) => None,
-                    },
-                    false => None,
+                let cuts = match self.implied_ids {
+                    true => crate::wire::compact_cuts(event).unwrap_or_default(),
+                    false => Vec::new(),
                 };
-                self.current = Some((compact, 0));
+                self.current = Some(Current {
+                    cuts,
+                    at: 0,
+                    next_cut: 0,
+                });
             }
-            let Some((compact, written)) = self.current.as_mut() else {
+            let Some(current) = self.current.as_mut() else {
                 break;
             };
-            let text = compact.as_deref().unwrap_or(event).as_bytes();
-            let end = text.len().min(written.saturating_add(left));
-            self.out.write(&text[*written..end]);
-            left -= end - *written;
-            *written = end;
-            if end == text.len() {
-                // Dropped at once: the next event's compact form may reuse its memory.
+            let text = event.as_bytes();
+            while left > 0 && current.at < text.len() {
+                // Up to the next range left out, or the end.
+                let (stop, skip_to) = match current.cuts.get(current.next_cut) {
+                    Some(&(start, end)) => (start, end),
+                    None => (text.len(), text.len()),
+                };
+                let end = stop.min(current.at.saturating_add(left));
+                let piece = text.get(current.at..end).unwrap_or_default();
+                self.out.write(piece);
+                left -= piece.len();
+                current.at = end;
+                if end == stop {
+                    current.at = skip_to;
+                    current.next_cut += 1;
+                }
+            }
+            if current.at >= text.len() {
+                // Dropped at once: the next event's ranges may reuse its memory.
                 self.current = None;
                 self.next += 1;
             }
@@ -125,7 +162,10 @@ impl BodyWriter {
     pub fn finish(mut self, batch: &Batch) -> Vec<u8> {
         self.step(batch, usize::MAX);
         match self.out {
-            Out::Gzip(stream) => stream.finish(),
+            Out::Gzip { mut stream, input } => {
+                stream.write(&input);
+                stream.finish()
+            }
             Out::Plain(out) => out,
         }
     }

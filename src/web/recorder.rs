@@ -449,10 +449,12 @@ impl Session {
         let (top, left) = job.offset;
         let (enc, mut roots) = job.walk.finish();
         // The whole JSON only when an endpoint takes it; `emit` has the tree assembled.
-        let full = self
-            .delivery
-            .is_some()
-            .then(|| joined(job.parts, enc.finish_full_snapshot(top, left, job.timestamp)));
+        let full = self.delivery.is_some().then(|| {
+            joined(
+                job.parts,
+                enc.finish_full_snapshot(top, left, job.timestamp),
+            )
+        });
         let frames = self.walk_frames(&mut roots, job.timestamp);
         self.since_checkout.set((0, job.timestamp));
         self.snapshotting.set(false);

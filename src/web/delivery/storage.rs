@@ -84,11 +84,7 @@ impl Stores {
         for line in pending.storage_lines() {
             lines.push(&JsValue::from_str(&line));
         }
-        storage_set_lines(
-            local,
-            &pending.storage_key(&self.batch_prefix()),
-            &lines,
-        )
+        storage_set_lines(local, &pending.storage_key(&self.batch_prefix()), &lines)
     }
 
     pub fn remove(&self, pending: &Pending) {
