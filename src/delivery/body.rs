@@ -27,19 +27,33 @@ struct Current {
 const GZIP_INPUT_BYTES: usize = 16 * 1024;
 
 enum Out {
-    Gzip { stream: GzipStream, input: Vec<u8> },
+    Gzip {
+        /// Made when the first input is ready for it, not before: the compressor's state
+        /// (about 300 KB) then takes memory that the first event's compaction has used and
+        /// freed, rather than adding to it.
+        stream: Option<GzipStream>,
+        /// The expected output size, reserved when the stream is made.
+        expected: usize,
+        input: Vec<u8>,
+    },
     Plain(Vec<u8>),
 }
 
 impl Out {
     fn write(&mut self, bytes: &[u8]) {
         match self {
-            Out::Gzip { stream, input } => {
+            Out::Gzip {
+                stream,
+                expected,
+                input,
+            } => {
                 if input.len() + bytes.len() > GZIP_INPUT_BYTES {
+                    let stream = stream.get_or_insert_with(|| GzipStream::new(*expected));
                     stream.write(input);
                     input.clear();
                 }
                 if bytes.len() >= GZIP_INPUT_BYTES {
+                    let stream = stream.get_or_insert_with(|| GzipStream::new(*expected));
                     stream.write(bytes);
                 } else {
                     input.extend_from_slice(bytes);
@@ -86,7 +100,8 @@ impl BodyWriter {
         let size = batch.bytes();
         let out = match compression {
             Compression::Gzip => Out::Gzip {
-                stream: GzipStream::new(size / GZIP_RESERVE_DIVISOR),
+                stream: None,
+                expected: size / GZIP_RESERVE_DIVISOR,
                 input: Vec::with_capacity(GZIP_INPUT_BYTES.min(size + 160)),
             },
             Compression::None => Out::Plain(Vec::with_capacity(size + 160)),
@@ -162,7 +177,12 @@ impl BodyWriter {
     pub fn finish(mut self, batch: &Batch) -> Vec<u8> {
         self.step(batch, usize::MAX);
         match self.out {
-            Out::Gzip { mut stream, input } => {
+            Out::Gzip {
+                stream,
+                expected,
+                input,
+            } => {
+                let mut stream = stream.unwrap_or_else(|| GzipStream::new(expected));
                 stream.write(&input);
                 stream.finish()
             }
