@@ -164,10 +164,35 @@ fn integer(text: &[u8]) -> Option<u64> {
     })
 }
 
+/// About how many nodes the SDK's text of an event holds, at least as many as there are: it
+/// writes every node as `{"type":` and a digit first (the event itself is counted too; an
+/// attribute named `type` has a string value).
+fn node_estimate(b: &[u8]) -> usize {
+    const OPEN: &[u8] = br#"{"type":"#;
+    let mut count = 0;
+    let mut i = 0;
+    while let Some(at) = b
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'{'))
+    {
+        i += at + 1;
+        let after = i - 1 + OPEN.len();
+        if b.get(i - 1..after) == Some(OPEN) && b.get(after).is_some_and(u8::is_ascii_digit) {
+            count += 1;
+        }
+    }
+    count
+}
+
 /// Scans one event. `None` when the text is not well-formed JSON.
 fn scan(text: &str) -> Option<Scan> {
     let b = text.as_bytes();
     let mut out = Scan::default();
+    // Sized once: grown by doubling, the node list of a large snapshot (tens of bytes per
+    // node) would take up to three times its size while it is copied.
+    let nodes = node_estimate(b);
+    out.nodes.reserve_exact(nodes);
+    out.ids_in_text.reserve_exact(nodes);
     let mut stack: Vec<Frame> = Vec::with_capacity(32);
     let mut i = 0;
     // The role of the next value; `None` once a value is complete.
@@ -514,6 +539,8 @@ mod tests {
     }
 
     fn round_trip(event: &str) -> String {
+        let nodes = scan(event).unwrap().nodes.len();
+        assert!((nodes..=nodes + 1).contains(&node_estimate(event.as_bytes())));
         let small = compact(event).into_owned();
         assert_eq!(restore(&small).unwrap(), event, "compact: {small}");
         // Restoring a full event changes nothing, and compacting twice equals once.

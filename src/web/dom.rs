@@ -40,6 +40,8 @@ extern "C" {
     pub fn collect_end(collect: &JsValue) -> js_sys::Int32Array;
     pub fn collect_flags(collect: &JsValue) -> js_sys::Uint8Array;
     pub fn next_task(callback: JsValue);
+    /// The parts (JS strings) joined, as UTF-8.
+    pub fn utf8_joined(parts: &js_sys::Array) -> js_sys::Uint8Array;
     /// The node as a ShadowRoot, by its brand rather than `instanceof`, which is false for
     /// nodes of another window (an iframe's document).
     pub fn as_shadow_root(node: &Node) -> Option<ShadowRoot>;

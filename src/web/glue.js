@@ -194,6 +194,10 @@ export function assembly_finish(a, shell) {
   return event;
 }
 
+// An event's text from its parts, as UTF-8 bytes to copy into wasm once at their exact size
+// (recorder.rs): the parts are not held in wasm meanwhile, nor a buffer grown by doubling.
+export function utf8_joined(parts) { return new TextEncoder().encode(parts.length === 1 ? parts[0] : parts.join('')); }
+
 // ---- Delivery's stored batches (delivery/storage.rs): the lines are joined here, so the
 // stored text is never a copy in wasm memory (which keeps its high-water mark). False when
 // the storage refuses it (full, or disabled).

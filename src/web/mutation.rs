@@ -471,9 +471,16 @@ impl Batch {
             found.frames.extend(serializer.1.found.frames);
         }
         let written = match to_js {
-            Some(to_js) => out.finish_parts(timestamp).map(|parts| {
-                hand_over(&to_js, parts);
-                Written::Parts(to_js)
+            Some(to_js) => out.finish_parts(timestamp).map(|mut parts| {
+                // A small event (one part, none handed over) stays whole: no round trip.
+                match (to_js.length(), parts.pop()) {
+                    (0, Some(whole)) if parts.is_empty() => Written::Whole(whole),
+                    (_, last) => {
+                        parts.extend(last);
+                        hand_over(&to_js, parts);
+                        Written::Parts(to_js)
+                    }
+                }
             }),
             None => out.finish(timestamp).map(Written::Whole),
         };

@@ -38,9 +38,9 @@ struct SnapshotJob {
     assembly: Option<Assembly>,
     /// Slices run so far.
     slices: u32,
-    /// The event's JSON taken from the walk slice by slice, when only the endpoint needs it
-    /// (see `Walk::take_text`).
-    parts: Vec<String>,
+    /// The event's JSON taken from the walk slice by slice (JS strings), when only the
+    /// endpoint needs it (see `Walk::hand_over_text`).
+    parts: Option<js_sys::Array>,
 }
 
 /// A running piece of the recording (an observer, a set of listeners, patches). Parts are
@@ -242,18 +242,21 @@ impl Session {
         self.counted(timestamp);
     }
 
-    /// Whether an event sent now goes to `emit` alone, at once (no endpoint, no snapshot
-    /// holding events back): it may then be given as parts of its text, see
+    /// Whether an event sent now goes out at once (no snapshot holding events back): it may
+    /// then be given as parts of its text, see
     /// [`emit_incremental_parts`](Self::emit_incremental_parts).
     pub fn emits_only_now(&self) -> bool {
-        self.delivery.is_none() && !self.snapshotting.get()
+        !self.snapshotting.get()
     }
 
     /// [`emit_incremental`](Self::emit_incremental) for an event whose text is in parts (JS
-    /// strings, joined in order); only when [`emits_only_now`](Self::emits_only_now).
+    /// strings, joined in order); only when [`emits_only_now`](Self::emits_only_now). The
+    /// endpoint takes it whole: joined in JS, copied into wasm once at its exact size.
     pub fn emit_incremental_parts(&self, parts: &js_sys::Array, timestamp: Timestamp) {
-        if let Some(emitter) = &self.emitter {
-            emitter.emit_parts(parts, false);
+        match (&self.delivery, &self.emitter) {
+            (None, Some(emitter)) => emitter.emit_parts(parts, false),
+            (None, None) => {}
+            (Some(_), _) => self.send(joined(parts), false),
         }
         self.counted(timestamp);
     }
@@ -370,7 +373,7 @@ impl Session {
             walk,
             assembly: self.emitter.as_ref().map(Emitter::begin_assembly),
             slices: 0,
-            parts: Vec::new(),
+            parts: None,
         })
     }
 
@@ -408,7 +411,8 @@ impl Session {
                     // The endpoint needs the event's JSON whole; `emit` alone does not.
                     job.walk.cut(self.delivery.is_none());
                 } else if self.delivery.is_some() {
-                    job.parts.push(job.walk.take_text());
+                    let parts = job.parts.get_or_insert_with(js_sys::Array::new);
+                    job.walk.hand_over_text(parts);
                 }
             }
             (done, self.collecting.get() && !collecting, job.slices)
@@ -450,10 +454,15 @@ impl Session {
         let (enc, mut roots) = job.walk.finish();
         // The whole JSON only when an endpoint takes it; `emit` has the tree assembled.
         let full = self.delivery.is_some().then(|| {
-            joined(
-                job.parts,
-                enc.finish_full_snapshot(top, left, job.timestamp),
-            )
+            let rest = enc.finish_full_snapshot(top, left, job.timestamp);
+            match job.parts {
+                Some(parts) => {
+                    parts.push(&JsValue::from_str(&rest));
+                    drop(rest);
+                    joined(&parts)
+                }
+                None => rest,
+            }
         });
         let frames = self.walk_frames(&mut roots, job.timestamp);
         self.since_checkout.set((0, job.timestamp));
@@ -575,22 +584,14 @@ impl Drop for Session {
     }
 }
 
-/// The viewport size as the Meta event reports it (rrweb's `getWindowWidth`/`Height`).
-/// `parts` then `rest` as one string, allocated once at its exact size; each part is freed
-/// as soon as it is copied.
-fn joined(parts: Vec<String>, rest: String) -> String {
-    if parts.is_empty() {
-        return rest;
-    }
-    let size = parts.iter().map(String::len).sum::<usize>() + rest.len();
-    let mut whole = String::with_capacity(size);
-    for part in parts {
-        whole.push_str(&part);
-    }
-    whole.push_str(&rest);
-    whole
+/// The text of `parts` (JS strings) as one string, allocated once at its exact size: the
+/// wasm heap never holds the parts and the whole together.
+fn joined(parts: &js_sys::Array) -> String {
+    // TextEncoder's output is UTF-8 (the parts came from Rust strings: no lone surrogates).
+    String::from_utf8(dom::utf8_joined(parts).to_vec()).unwrap_or_default()
 }
 
+/// The viewport size as the Meta event reports it (rrweb's `getWindowWidth`/`Height`).
 pub fn viewport_size(window: &Window, document: &Document) -> (u32, u32) {
     let read = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
         v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u32

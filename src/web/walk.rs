@@ -187,16 +187,15 @@ impl Walk {
         self.chunk_low = self.chunk_depth;
     }
 
-    /// Moves the JSON written so far out of the walk, for a caller that keeps the event in
-    /// pieces (the endpoint's, when there is no `emit` to hand chunks to): the walk then
-    /// holds one slice's JSON, and a large page's event is never a buffer grown by doubling
-    /// (up to twice its size, plus the copy at each doubling). What is written next, up to the
-    /// encoder's finish, continues the text.
-    pub fn take_text(&mut self) -> String {
-        let text = self.enc.text_from(0).to_owned();
+    /// Moves the JSON written so far out of the walk into `to_js` (a JS string), for a caller
+    /// that needs the event whole but not before it ends (the endpoint's, when there is no
+    /// `emit` to hand chunks to): the wasm heap, which never shrinks, then holds one slice's
+    /// JSON, not the page's in a buffer grown by doubling (twice its size and a copy). What is
+    /// written next, up to the encoder's finish, continues the text.
+    pub fn hand_over_text(&mut self, to_js: &Array) {
+        to_js.push(&JsValue::from_str(self.enc.text_from(0)));
         self.enc.truncate(0);
         self.chunk_at = 0;
-        text
     }
 
     fn visit(&mut self, mirror: &mut Mirror) {
