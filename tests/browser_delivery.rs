@@ -518,3 +518,127 @@ async fn a_large_snapshot_is_compressed_across_tasks_and_delivered_whole() {
     js("document.getElementById('big').remove();");
     JsFuture::from(recorder.stop()).await.unwrap();
 }
+
+/// A recorder sending to `endpoint` with no `emit`: the path where large events are handed to
+/// JS in slices or parts and copied back whole for the endpoint alone.
+fn start_without_emit(endpoint: &str) -> Recorder {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"endpoint".into(), &endpoint.into()).unwrap();
+    js_sys::Reflect::set(&options, &"flushIntervalMs".into(), &JsValue::from(100)).unwrap();
+    record(options.unchecked_into::<RecordOptions>()).unwrap()
+}
+
+/// Every node of a restored node tree, in pre-order.
+fn nodes_of(node: &Value, out: &mut Vec<Value>) {
+    out.push(node.clone());
+    for child in node["childNodes"].as_array().into_iter().flatten() {
+        nodes_of(child, out);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn without_emit_large_events_reach_the_endpoint_whole() {
+    clear_storage();
+    install_mock();
+    js("const f = document.createElement('div'); f.id = 'big';
+        f.innerHTML = Array.from({length: 5000}, (_, i) => `<p class=row>row ${i} é ${'x'.repeat(i % 50)}</p>`).join('');
+        document.getElementById('fixture')?.remove(); document.body.append(f);");
+    let mut recorder = start_without_emit("/ingest-wire");
+    for _ in 0..100 {
+        sleep(50).await;
+        if !requests().is_empty() {
+            break;
+        }
+    }
+    flush(&recorder).await;
+    // A mutation large enough to be written in parts (64 KB each).
+    js("const g = document.createElement('section'); g.id = 'added';
+        for (let i = 0; i < 3000; i++) { const p = document.createElement('p'); p.textContent = 'added ' + i + ' 😀 ' + 'y'.repeat(i % 40); g.append(p); }
+        document.body.append(g);");
+    sleep(0).await;
+    flush(&recorder).await;
+    let events: Vec<Value> = delivered().into_values().collect();
+    let snapshot = events
+        .iter()
+        .find(|e| e["type"] == 2)
+        .expect("a FullSnapshot");
+    let mut nodes = Vec::new();
+    nodes_of(&snapshot["data"]["node"], &mut nodes);
+    let rows = nodes
+        .iter()
+        .filter(|n| n["attributes"]["class"] == "row")
+        .count();
+    assert_eq!(rows, 5000, "every row is in the snapshot");
+    let ids: Vec<u64> = nodes.iter().map(|n| n["id"].as_u64().unwrap()).collect();
+    assert!(
+        ids.windows(2).all(|w| w[1] == w[0] + 1),
+        "ids in pre-order, each once"
+    );
+    let texts: Vec<String> = nodes
+        .iter()
+        .filter_map(|n| n["textContent"].as_str().map(String::from))
+        .filter(|t| t.starts_with("row "))
+        .collect();
+    assert_eq!(texts[4999], format!("row 4999 é {}", "x".repeat(4999 % 50)));
+    let adds: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["type"] == 3 && e["data"]["source"] == 0)
+        .flat_map(|e| e["data"]["adds"].as_array().unwrap().iter())
+        .collect();
+    let mut added = Vec::new();
+    for add in adds {
+        nodes_of(&add["node"], &mut added);
+    }
+    let added_texts = added
+        .iter()
+        .filter(|n| {
+            n["textContent"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("added ") && t.contains('😀'))
+        })
+        .count();
+    assert_eq!(added_texts, 3000, "the large mutation arrived whole");
+    js("document.getElementById('big').remove(); document.getElementById('added').remove();");
+    JsFuture::from(recorder.stop()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_batch_too_large_for_local_storage_is_retried_from_memory() {
+    clear_storage();
+    install_mock();
+    js("window.__mock.fallback = { status: 0, networkError: true };");
+    // A snapshot of over 5 million characters: more than any localStorage holds.
+    js("const f = document.createElement('div'); f.id = 'huge';
+        f.textContent = 'z'.repeat(5400000);
+        document.getElementById('fixture')?.remove(); document.body.append(f);");
+    let (mut recorder, events) = start("/ingest-huge", &[]);
+    for _ in 0..100 {
+        sleep(50).await;
+        if requests().len() >= 2 {
+            break;
+        }
+    }
+    flush(&recorder).await;
+    let stored = js("return JSON.stringify(Object.keys(localStorage).filter(k => k.includes(':b:')).map(k => localStorage.getItem(k).length))")
+        .as_string()
+        .unwrap();
+    let stored: Vec<u64> = serde_json::from_str(&stored).unwrap();
+    assert!(!stored.is_empty(), "the small batches are stored");
+    assert!(
+        stored.iter().all(|&n| n < 1_000_000),
+        "the snapshot is not: {stored:?}"
+    );
+    assert!(delivered().is_empty());
+    // Back online: the batch kept in memory goes out.
+    js("window.__mock.fallback = { status: 200 }; window.dispatchEvent(new Event('online'));");
+    for _ in 0..100 {
+        sleep(50).await;
+        if delivered().len() >= recorded(&events).len() {
+            break;
+        }
+    }
+    flush(&recorder).await;
+    assert_all_delivered(&events);
+    js("document.getElementById('huge').remove();");
+    JsFuture::from(recorder.stop()).await.unwrap();
+}
