@@ -173,10 +173,23 @@ impl Queue {
 
     /// Replaces the head with its two halves (after a 413).
     pub fn split_head(&mut self) -> bool {
-        let Some((a, b)) = self.items.first().and_then(Pending::split) else {
+        if self.items.first().is_none_or(|p| p.batch.events.len() < 2) {
             return false;
+        }
+        // Moved, not copied: the events are split where they are, the body is dropped.
+        let mut first = self.items.remove(0);
+        let mid = first.batch.events.len() / 2;
+        let second = Pending {
+            session_id: first.session_id.clone(),
+            window_id: first.window_id.clone(),
+            batch: Batch {
+                seq: first.batch.seq + mid as u64,
+                events: first.batch.events.split_off(mid),
+            },
+            body: None,
         };
-        self.items.splice(0..1, [a, b]);
+        first.body = None;
+        self.items.splice(0..0, [first, second]);
         self.head_in_flight = false;
         true
     }
@@ -280,8 +293,14 @@ mod tests {
         q.push(pending(0, &[META, FULL, INC, INC]));
         q.push(pending(4, &[INC]));
         q.head_in_flight = true;
+        let whole = q.head().unwrap().clone();
         assert!(q.split_head());
         assert!(!q.head_in_flight);
+        assert_eq!(
+            (q.iter().next().cloned(), q.iter().nth(1).cloned()),
+            (whole.split().map(|h| h.0), whole.split().map(|h| h.1)),
+            "the same halves as Pending::split"
+        );
         let seqs: Vec<u64> = q.iter().map(|p| p.batch.seq).collect();
         assert_eq!(seqs, [0, 2, 4]);
         assert_eq!(q.bytes(), q.iter().map(Pending::bytes).sum::<usize>());

@@ -518,10 +518,11 @@ impl Delivery {
                     s.backoff.reset();
                 }
                 Outcome::Split => {
-                    let head = s.queue.head().cloned();
                     if s.queue.split_head() {
-                        if let Some(old) = head {
-                            self.stores.remove(&old);
+                        // The first half has the whole batch's storage key: this removes the
+                        // whole batch's entry (a half too large to store leaves none behind).
+                        if let Some(first) = s.queue.iter().next() {
+                            self.stores.remove(first);
                         }
                         for p in s.queue.iter().take(2) {
                             self.stores.save(p);
