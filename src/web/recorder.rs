@@ -457,9 +457,9 @@ impl Session {
             let rest = enc.finish_full_snapshot(top, left, job.timestamp);
             match job.parts {
                 Some(parts) => {
-                    parts.push(&JsValue::from_str(&rest));
+                    parts.push(&js_sys::Uint8Array::from(rest.as_bytes()));
                     drop(rest);
-                    joined(&parts)
+                    joined_bytes(&parts)
                 }
                 None => rest,
             }
@@ -589,6 +589,24 @@ impl Drop for Session {
 fn joined(parts: &js_sys::Array) -> String {
     // TextEncoder's output is UTF-8 (the parts came from Rust strings: no lone surrogates).
     String::from_utf8(dom::utf8_joined(parts).to_vec()).unwrap_or_default()
+}
+
+/// The text whose UTF-8 bytes are `parts` (`Uint8Array`s), allocated once at its exact size.
+fn joined_bytes(parts: &js_sys::Array) -> String {
+    let parts: Vec<js_sys::Uint8Array> = parts
+        .iter()
+        .map(wasm_bindgen::JsCast::unchecked_into)
+        .collect();
+    let size = parts.iter().map(|p| p.length() as usize).sum();
+    let mut bytes = vec![0; size];
+    let mut at = 0;
+    for part in parts {
+        let end = at + part.length() as usize;
+        part.copy_to(&mut bytes[at..end]);
+        at = end;
+    }
+    // The bytes of Rust strings, in order: valid UTF-8 once joined.
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// The viewport size as the Meta event reports it (rrweb's `getWindowWidth`/`Height`).

@@ -187,13 +187,14 @@ impl Walk {
         self.chunk_low = self.chunk_depth;
     }
 
-    /// Moves the JSON written so far out of the walk into `to_js` (a JS string), for a caller
+    /// Moves the JSON written so far out of the walk into `to_js` (its UTF-8 bytes, copied
+    /// as they are: no conversion to a JS string and back), for a caller
     /// that needs the event whole but not before it ends (the endpoint's, when there is no
     /// `emit` to hand chunks to): the wasm heap, which never shrinks, then holds one slice's
     /// JSON, not the page's in a buffer grown by doubling (twice its size and a copy). What is
     /// written next, up to the encoder's finish, continues the text.
     pub fn hand_over_text(&mut self, to_js: &Array) {
-        to_js.push(&JsValue::from_str(self.enc.text_from(0)));
+        to_js.push(&js_sys::Uint8Array::from(self.enc.text_from(0).as_bytes()));
         self.enc.truncate(0);
         self.chunk_at = 0;
     }
