@@ -166,8 +166,10 @@ fn integer(text: &[u8]) -> Option<u64> {
 
 /// About how many nodes the SDK's text of an event holds, at least as many as there are: it
 /// writes every node as `{"type":` and a digit first (the event itself is counted too; an
-/// attribute named `type` has a string value).
-fn node_estimate(b: &[u8]) -> usize {
+/// attribute named `type` has a string value). [`compact_cuts_sized`] takes it, counted
+/// beforehand: on a large snapshot the count and the scan are two separate pieces of work.
+pub fn node_estimate(event: &str) -> usize {
+    let b = event.as_bytes();
     const OPEN: &[u8] = br#"{"type":"#;
     let mut count = 0;
     let mut i = 0;
@@ -184,13 +186,13 @@ fn node_estimate(b: &[u8]) -> usize {
     count
 }
 
-/// Scans one event. `None` when the text is not well-formed JSON.
-fn scan(text: &str) -> Option<Scan> {
+/// Scans one event that holds about `nodes` nodes ([`node_estimate`]). `None` when the text is
+/// not well-formed JSON.
+fn scan(text: &str, nodes: usize) -> Option<Scan> {
     let b = text.as_bytes();
     let mut out = Scan::default();
     // Sized once: grown by doubling, the node list of a large snapshot (tens of bytes per
     // node) would take up to three times its size while it is copied.
-    let nodes = node_estimate(b);
     out.nodes.reserve_exact(nodes);
     out.ids_in_text.reserve_exact(nodes);
     let mut stack: Vec<Frame> = Vec::with_capacity(32);
@@ -418,6 +420,11 @@ pub fn compact(event: &str) -> Cow<'_, str> {
 /// between ASCII bytes; `None` when nothing. For a writer that streams the compact form
 /// without holding it whole (a large page's snapshot is megabytes).
 pub fn compact_cuts(event: &str) -> Option<Vec<(usize, usize)>> {
+    compact_cuts_sized(event, node_estimate(event))
+}
+
+/// [`compact_cuts`] for an event of about `nodes` nodes ([`node_estimate`]).
+pub fn compact_cuts_sized(event: &str, nodes: usize) -> Option<Vec<(usize, usize)>> {
     // Only a FullSnapshot or a Mutation holds nodes; the SDK writes both with these openings,
     // so other events (scrolls, inputs, stylesheet rules…) are not scanned at all. An event
     // written otherwise stays whole, which is always valid.
@@ -425,7 +432,7 @@ pub fn compact_cuts(event: &str) -> Option<Vec<(usize, usize)>> {
     {
         return None;
     }
-    let scan = scan(event)?;
+    let scan = scan(event, nodes)?;
     let tree = scan.tree()?;
     let b = event.as_bytes();
     let mut implied = vec![false; scan.nodes.len()];
@@ -475,7 +482,8 @@ pub fn compact_cuts(event: &str) -> Option<Vec<(usize, usize)>> {
 /// implies, written before `isShadowHost` / `isShadow`, else as the last member. Fails, naming
 /// the node, when a node is not an object or has no id the rule can give it.
 pub fn restore(event: &str) -> Result<Cow<'_, str>, WireError> {
-    let scan = scan(event).ok_or_else(|| WireError("is not well-formed JSON".into()))?;
+    let scan = scan(event, node_estimate(event))
+        .ok_or_else(|| WireError("is not well-formed JSON".into()))?;
     let Some(tree) = scan.tree() else {
         return Ok(Cow::Borrowed(event));
     };
@@ -539,8 +547,8 @@ mod tests {
     }
 
     fn round_trip(event: &str) -> String {
-        let nodes = scan(event).unwrap().nodes.len();
-        assert!((nodes..=nodes + 1).contains(&node_estimate(event.as_bytes())));
+        let nodes = scan(event, 0).unwrap().nodes.len();
+        assert!((nodes..=nodes + 1).contains(&node_estimate(event)));
         let small = compact(event).into_owned();
         assert_eq!(restore(&small).unwrap(), event, "compact: {small}");
         // Restoring a full event changes nothing, and compacting twice equals once.
