@@ -74,7 +74,7 @@ struct Encoding {
 /// What `pump` does once the state is released.
 enum Next {
     Idle(Vec<Function>),
-    Send(Vec<u8>),
+    Send(js_sys::Uint8Array),
     Encode,
     Wait,
 }
@@ -416,7 +416,12 @@ impl Delivery {
                     Next::Encode
                 }
                 Some(head) => {
-                    let body = encode(head, compression, self.config.implied_ids).to_vec();
+                    // Copied into JS for the request, not into a second wasm buffer.
+                    let body = js_sys::Uint8Array::from(encode(
+                        head,
+                        compression,
+                        self.config.implied_ids,
+                    ));
                     s.queue.head_in_flight = true;
                     Next::Send(body)
                 }
@@ -644,6 +649,7 @@ impl Delivery {
             out
         };
         for (pending, body) in bodies {
+            let body = js_sys::Uint8Array::from(&body[..]);
             let Some(request) = transport::start(&self.window, &self.url, &body, &[], true) else {
                 transport::beacon(&self.window, &self.url, &body);
                 continue;

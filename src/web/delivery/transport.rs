@@ -25,22 +25,18 @@ pub fn request_url(endpoint: &str, base: &str, compression: Compression, version
     [&absolute, sep, "v=", version, "&encoding=", encoding].concat()
 }
 
-fn body(bytes: &[u8]) -> Uint8Array {
-    Uint8Array::from(bytes)
-}
-
 /// Sends one body. `headers` are added only when `keepalive` is off: an unloading page must
 /// send CORS-simple requests (no preflight can complete after it is gone).
 pub fn start(
     window: &Window,
     url: &str,
-    bytes: &[u8],
+    body: &Uint8Array,
     headers: &[(String, String)],
     keepalive: bool,
 ) -> Option<Promise> {
     let init = RequestInit::new();
     init.set_method("POST");
-    init.set_body(&body(bytes));
+    init.set_body(body);
     init.set_mode(web_sys::RequestMode::Cors);
     init.set_credentials(web_sys::RequestCredentials::Omit);
     // Not in web-sys's RequestInit: set on the dictionary object directly.
@@ -74,8 +70,8 @@ pub async fn finish(request: Promise) -> Reply {
 }
 
 /// Hands a body to the browser to deliver after the page is gone; true if it was queued.
-pub fn beacon(window: &Window, url: &str, bytes: &[u8]) -> bool {
-    let parts = js_sys::Array::of1(&body(bytes));
+pub fn beacon(window: &Window, url: &str, body: &Uint8Array) -> bool {
+    let parts = js_sys::Array::of1(body);
     let options = BlobPropertyBag::new();
     options.set_type("text/plain;charset=UTF-8");
     let Ok(blob) = Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
