@@ -269,11 +269,13 @@ const utf8 = new TextEncoder();
 // The attribute changes of a batch that the replay needs, in one string: for every element
 // the replay has from before the batch (an id below `fresh`), still in the page and not
 // blocked, as UTF-8 text: "id\0flags\0tagName\0count\0" then "name\0" + ("=" + value | "-" removed) + "\0"
-// per attribute whose value differs from before the batch. flags: 1 = not in `top` document,
-// 2 = was a password field. `elements` holds the listed elements, in the same order.
+// per attribute whose value differs from before the batch, or "id\0s\0" when flags, tag name
+// and changes are those of the element listed before (a class set on every row: the
+// recorder then decides them once). flags: 1 = not in `top` document, 2 = was a password
+// field. `elements` holds the listed elements, in the same order.
 export function attribute_changes(acc, ids, fresh, blocked, top) {
   const elements = [];
-  let text = '';
+  let text = '', last = '';
   for (const [el, names] of acc.attrs) {
     const id = ids.get(el);
     if (id === undefined || id >= fresh || !isConnected.call(el) || blocked.has(el)) continue;
@@ -291,7 +293,9 @@ export function attribute_changes(acc, ids, fresh, blocked, top) {
     elements.push(el);
     // Tag names never hold NUL (neither the parser nor createElement makes one), and one
     // with the escape character is no valid name: recorded as div either way.
-    text += id + '\0' + flags + '\0' + tagName.call(el) + '\0' + count + '\0' + fields;
+    const entry = flags + '\0' + tagName.call(el) + '\0' + count + '\0' + fields;
+    text += id + '\0' + (entry === last ? 's\0' : entry);
+    last = entry;
   }
   // As UTF-8 bytes: a long string crosses into wasm through a JS loop per character, which
   // for a call made once per batch never gets optimised; the encoder is native.

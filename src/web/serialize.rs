@@ -158,6 +158,12 @@ impl<'a> Subject<'a> {
         }
     }
 
+    /// Whether the element was needed (for a deferred subject: fetched), so that what was
+    /// decided about it may depend on it.
+    pub fn element_read(&self) -> bool {
+        self.known.is_some() || self.fetched.get().is_some()
+    }
+
     pub fn scope(&self, privacy: &PrivacyGuard) -> Scope {
         if let Some(scope) = self.scope.get() {
             return scope;
