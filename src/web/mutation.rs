@@ -15,7 +15,7 @@ use super::patch::Patch;
 use super::privacy::PrivacyGuard;
 use super::recorder::{now, FoundRoots, Part, Session};
 use super::serialize::{
-    Described, ParentContext, PendingFrame, SerializeOptions, Serializer, Subject,
+    unescape_field, Described, ParentContext, PendingFrame, SerializeOptions, Serializer, Subject,
 };
 use crate::mutation::{MutationAdds, MutationWriter};
 use crate::protocol::Timestamp;
@@ -313,27 +313,6 @@ struct Batch {
 // The flags of an element in `attribute_changes`' list.
 const CHANGE_OTHER_DOCUMENT: u32 = 1;
 const CHANGE_WAS_PASSWORD: u32 = 2;
-
-/// A field of `attribute_changes`' list, its NUL and escape characters restored.
-fn unescape_field(field: &str) -> std::borrow::Cow<'_, str> {
-    if !field.contains('\u{1}') {
-        return std::borrow::Cow::Borrowed(field);
-    }
-    let mut out = String::with_capacity(field.len());
-    let mut chars = field.chars();
-    while let Some(c) = chars.next() {
-        if c != '\u{1}' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('0') => out.push('\0'),
-            Some(_) => out.push('\u{1}'),
-            None => {}
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
 
 /// An element's entry in `attribute_changes`' list: its flags, tag name as the page has it,
 /// and `count` changes, whose fields `list` holds.
