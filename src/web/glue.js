@@ -10,7 +10,7 @@ const nodeType = get(N, 'nodeType'), nodeValue = get(N, 'nodeValue');
 const tagName = get(E, 'tagName'), attributes = get(E, 'attributes');
 const shadowRoot = get(E, 'shadowRoot'), namespaceURI = get(E, 'namespaceURI');
 const scrollLeft = get(E, 'scrollLeft'), scrollTop = get(E, 'scrollTop');
-const hasAttributes = E.hasAttributes;
+const hasAttributes = E.hasAttributes, getAttributeNames = E.getAttributeNames, getAttribute = E.getAttribute;
 const parentNode = get(N, 'parentNode'), lastChild = get(N, 'lastChild');
 const previousSibling = get(N, 'previousSibling'), isConnected = get(N, 'isConnected');
 const host = get(ShadowRoot.prototype, 'host');
@@ -132,10 +132,29 @@ export function collect_flags(c) { return Uint8Array.from(c.flags); }
 // An element's tag name and attributes in one crossing: "S TAG\0name\0value\0name\0value",
 // S being "1" when the element hosts an open shadow root, else "0" (one crossing fewer per
 // element). NUL (and the escape character 1) in names and values are escaped (`escapeField`).
+// Values are read by name: `attributes` would make an Attr node per attribute, twice the
+// cost. A name that `getAttribute` may not find as it is (upper case: an HTML element looks
+// names up lower-cased; a prefix, or a name twice: namespaced attributes) is read from the
+// Attr nodes.
+const UPPER_OR_PREFIX = /[A-Z:]/;
 export function tag_and_attributes(e) {
-  let out = (shadowRoot.call(e) ? '1' : '0') + tagName.call(e);
-  if (!hasAttributes.call(e)) return out;
+  const head = (shadowRoot.call(e) ? '1' : '0') + tagName.call(e);
+  if (!hasAttributes.call(e)) return head;
+  const names = getAttributeNames.call(e), n = names.length;
+  let out = head;
+  for (let i = 0; i < n; i++) {
+    const name = names[i];
+    if (UPPER_OR_PREFIX.test(name)) return head + attributes_of_nodes(e);
+    for (let j = 0; j < i; j++) if (names[j] === name) return head + attributes_of_nodes(e);
+    const value = getAttribute.call(e, name);
+    if (value === null) return head + attributes_of_nodes(e);
+    out += '\0' + escapeField(name) + '\0' + escapeField(value);
+  }
+  return out;
+}
+function attributes_of_nodes(e) {
   const map = attributes.call(e), n = mapLength.call(map);
+  let out = '';
   for (let i = 0; i < n; i++) {
     const a = mapItem.call(map, i);
     out += '\0' + escapeField(attrName.call(a)) + '\0' + escapeField(attrValue.call(a));
@@ -260,7 +279,7 @@ export function group_records(records, acc) {
   return acc;
 }
 export function record_count(acc) { return acc ? acc.count : 0; }
-const getAttribute = E.getAttribute, ownerDocument = get(N, 'ownerDocument');
+const ownerDocument = get(N, 'ownerDocument');
 const utf8 = new TextEncoder();
 // The attribute changes of a batch that the replay needs, in one string: for every element
 // the replay has from before the batch (an id below `fresh`), still in the page and not
