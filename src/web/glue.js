@@ -290,7 +290,7 @@ const utf8 = new TextEncoder();
 // field. `elements` holds the listed elements, in the same order.
 export function attribute_changes(acc, ids, fresh, blocked, top) {
   const elements = [];
-  let text = '', last = '';
+  let text = '', lastFields = null, lastTag = null, lastFlags = -1;
   for (const [el, names] of acc.attrs) {
     const id = ids.get(el);
     if (id === undefined || id >= fresh || !isConnected.call(el) || blocked.has(el)) continue;
@@ -308,9 +308,13 @@ export function attribute_changes(acc, ids, fresh, blocked, top) {
     elements.push(el);
     // Tag names never hold NUL (neither the parser nor createElement makes one), and one
     // with the escape character is no valid name: recorded as div either way.
-    const entry = flags + '\0' + tagName.call(el) + '\0' + count + '\0' + fields;
-    text += id + '\0' + (entry === last ? 's\0' : entry);
-    last = entry;
+    const tag = tagName.call(el);
+    if (fields === lastFields && tag === lastTag && flags === lastFlags) {
+      text += id + '\0s\0';
+      continue;
+    }
+    text += id + '\0' + flags + '\0' + tag + '\0' + count + '\0' + fields;
+    lastFields = fields; lastTag = tag; lastFlags = flags;
   }
   // As UTF-8 bytes: a long string crosses into wasm through a JS loop per character, which
   // for a call made once per batch never gets optimised; the encoder is native.
