@@ -1,8 +1,8 @@
 //! The batch envelope of PROTOCOL.md: parsed and validated in one pass, with an error that names
 //! the field, what it must be and what it was. Events are kept as the exact JSON text the client
-//! sent (no re-serialization): the store saves that text. In a v2 envelope the node ids the
-//! client left out (implied by their order, see PROTOCOL.md) are written back into that text
-//! first, so what is stored is always the full rrweb event.
+//! sent (no re-serialization): the store saves that text. In a v2 or v3 envelope the numbers the
+//! client left out (implied by the events' structure, see PROTOCOL.md) are written back into
+//! that text first, so what is stored is always the full rrweb event.
 
 use std::borrow::Cow;
 
@@ -37,7 +37,7 @@ pub struct Event<'a> {
     pub timestamp: i64,
     /// `data.href` of a Meta event: the page it starts.
     pub href: Option<String>,
-    /// The event exactly as sent (v2: with its implied node ids written back).
+    /// The event exactly as sent (v2, v3: with its implied numbers written back).
     pub json: Cow<'a, str>,
 }
 
