@@ -49,11 +49,8 @@ enum List {
     Removes,
 }
 
-const LISTS: [(List, &str); 3] = [
-    (List::Texts, "texts"),
-    (List::Attributes, "attributes"),
-    (List::Removes, "removes"),
-];
+/// The lists' names, by `List as usize`.
+const LISTS: [&str; 3] = ["texts", "attributes", "removes"];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -94,6 +91,8 @@ struct Member {
     sep: usize,
     key: usize,
     end: usize,
+    /// What [`compact`] leaves out for the member, `(0, 0)` when nothing.
+    cut: (usize, usize),
 }
 
 /// A node or list entry.
@@ -113,8 +112,8 @@ struct Obj {
 
 #[derive(Clone, Copy, Debug)]
 struct Add {
-    /// How many nodes (of any tree) came before the add opened.
-    nodes_before: usize,
+    /// The last node of `data.adds` before the add opened (index into `objs`).
+    before: Option<usize>,
     parent: Option<usize>,
     next: Option<usize>,
     open: usize,
@@ -135,14 +134,20 @@ struct Scan {
     source: Option<Option<u64>>,
     /// Nodes and entries in text order (which is pre-order for nodes).
     objs: Vec<Obj>,
-    /// How many of `objs` are nodes of each tree, to size per-node tables.
-    nodes: usize,
+    /// The last node of `data.adds` so far (index into `objs`).
+    last_add_node: Option<usize>,
     adds: Vec<Add>,
     /// Members in text order.
     members: Vec<Member>,
 }
 
 impl Scan {
+    fn note_add_node(&mut self, kind: Kind) {
+        if kind == Kind::Node(Tree::Adds) {
+            self.last_add_node = Some(self.objs.len() - 1);
+        }
+    }
+
     fn tree(&self) -> Option<Tree> {
         match (self.event_type, self.source) {
             (Some(Some(2)), _) => Some(Tree::Snapshot),
@@ -234,7 +239,6 @@ fn scan(text: &str) -> Option<Scan> {
             let start = i;
             if let Role::Item(kind) = role {
                 if c != b'{' {
-                    out.nodes += usize::from(matches!(kind, Kind::Node(_)));
                     out.objs.push(Obj {
                         kind,
                         not_object: Some(what(c)),
@@ -244,6 +248,7 @@ fn scan(text: &str) -> Option<Scan> {
                         close: start,
                         has_members: false,
                     });
+                    out.note_add_node(kind);
                 }
             }
             match c {
@@ -259,7 +264,6 @@ fn scan(text: &str) -> Option<Scan> {
                 b'{' => {
                     let role = match role {
                         Role::Item(kind) => {
-                            out.nodes += usize::from(matches!(kind, Kind::Node(_)));
                             out.objs.push(Obj {
                                 kind,
                                 not_object: None,
@@ -269,11 +273,12 @@ fn scan(text: &str) -> Option<Scan> {
                                 close: 0,
                                 has_members: false,
                             });
+                            out.note_add_node(kind);
                             Role::InObj(out.objs.len() - 1)
                         }
                         Role::Add => {
                             out.adds.push(Add {
-                                nodes_before: out.nodes,
+                                before: out.last_add_node,
                                 parent: None,
                                 next: None,
                                 open: i,
@@ -424,6 +429,7 @@ fn object_key(
             sep,
             key: key_start,
             end: *i,
+            cut: (0, 0),
         });
         out.members.len() - 1
     };
@@ -435,8 +441,10 @@ fn object_key(
         (Role::Data, b"adds") => Role::Adds,
         (Role::Data, _) => LISTS
             .iter()
-            .find(|l| l.1.as_bytes() == key)
-            .map_or(Role::Other, |l| Role::List(l.0)),
+            .position(|name| name.as_bytes() == key)
+            .map_or(Role::Other, |k| {
+                Role::List([List::Texts, List::Attributes, List::Removes][k])
+            }),
         (Role::InAdd(a), _) => {
             out.adds[a].has_members = true;
             match key {
@@ -484,23 +492,21 @@ fn object_key(
 /// Whether the event's opening (as the SDK writes it) shows that no rule applies: a type other
 /// than 2 and 3, or a type 3 whose `data.source` is not 0. Anything else is scanned.
 fn untouched(event: &[u8]) -> bool {
-    fn number(text: &[u8]) -> (Option<u64>, &[u8]) {
-        let digits = text.iter().take_while(|d| d.is_ascii_digit()).count();
-        let end = text.get(digits).copied();
-        let value = integer(&text[..digits]).filter(|_| matches!(end, Some(b',' | b'}')));
-        (value, &text[digits..])
-    }
-    let Some(rest) = event.strip_prefix(br#"{"type":"#) else {
-        return false;
+    const TYPE: &[u8] = br#"{"type":"#;
+    const SOURCE: &[u8] = br#"{"type":3,"data":{"source":"#;
+    // The integer at `at`, when a `,` or `}` follows it.
+    let number = |at: usize| {
+        let rest = event.get(at..).unwrap_or_default();
+        let digits = rest.iter().take_while(|d| d.is_ascii_digit()).count();
+        match rest.get(digits) {
+            Some(b',' | b'}') => integer(&rest[..digits]),
+            _ => None,
+        }
     };
-    match number(rest) {
-        (Some(2), _) | (None, _) => false,
-        (Some(3), rest) => match rest.strip_prefix(br#","data":{"source":"#) {
-            Some(rest) => matches!(number(rest).0, Some(s) if s != 0),
-            None => false,
-        },
-        (Some(_), _) => true,
+    if event.starts_with(SOURCE) {
+        return number(SOURCE.len()).is_some_and(|source| source != 0);
     }
+    event.starts_with(TYPE) && number(TYPE.len()).is_some_and(|t| t != 2 && t != 3)
 }
 
 /// The numbers the rules give, in the order they are met.
@@ -575,30 +581,22 @@ pub fn compact(event: &str) -> Cow<'_, str> {
     if untouched(b) {
         return Cow::Borrowed(event);
     }
-    let Some(scan) = scan(event) else {
+    let Some(mut scan) = scan(event) else {
         return Cow::Borrowed(event);
     };
     let Some(tree) = scan.tree() else {
         return Cow::Borrowed(event);
     };
-    let m = &scan.members;
-    // Cuts by member index: the members are in text order, so no sort is needed.
-    let mut cuts: Vec<Option<(usize, usize)>> = vec![None; m.len()];
+    let Scan {
+        objs,
+        adds,
+        members: m,
+        ..
+    } = &mut scan;
     let mut any = false;
     let mut chain = Chain::new();
-    // The id of the last node of the tree before each node index (`None` before the first).
-    let mut node_before: Vec<Option<Option<u64>>> = Vec::with_capacity(scan.nodes + 1);
-    node_before.push(None);
-    for obj in &scan.objs {
+    for obj in objs.iter() {
         let mine = covered(obj.kind, tree, true);
-        if let Kind::Node(_) = obj.kind {
-            let last = *node_before.last().unwrap_or(&None);
-            node_before.push(if obj.kind == Kind::Node(tree) {
-                Some(obj.id.and_then(|id| m[id].value))
-            } else {
-                last
-            });
-        }
         if !mine {
             continue;
         }
@@ -622,37 +620,37 @@ pub fn compact(event: &str) -> Cow<'_, str> {
                 home_last(b, &member, obj.open, obj.close, obj.flag_sep)
             };
             if let Some(cut) = cut {
-                cuts[id] = Some(cut);
+                m[id].cut = cut;
                 any = true;
             }
         }
         chain.push(obj.kind, member.value);
     }
     if tree == Tree::Adds {
-        for add in &scan.adds {
+        for add in adds.iter() {
             let (Some(p), Some(n)) = (add.parent, add.next) else {
                 return explicit(event);
             };
-            let before = node_before
-                .get(add.nodes_before)
-                .copied()
-                .flatten()
-                .flatten();
-            let implied = |x: usize| m[x].tight && m[x].value.is_some() && m[x].value == before;
-            let parent_cut = implied(p)
-                .then(|| home_first(b, &m[p], add.open, usize::MAX))
+            let before = add
+                .before
+                .and_then(|k| objs[k].id)
+                .and_then(|id| m[id].value);
+            let (parent, next) = (m[p], m[n]);
+            let implied = |x: &Member| x.tight && x.value.is_some() && x.value == before;
+            let parent_cut = implied(&parent)
+                .then(|| home_first(b, &parent, add.open, usize::MAX))
                 .flatten();
             // `nextId` goes right after `parentId`.
-            let next_after = implied(n)
-                && b[m[n].sep] == b','
-                && m[n].sep == m[p].end
-                && m[n].key == m[n].sep + 1;
-            match (parent_cut, next_after, b.get(m[n].end)) {
+            let next_after = implied(&next)
+                && b[next.sep] == b','
+                && next.sep == parent.end
+                && next.key == next.sep + 1;
+            match (parent_cut, next_after, b.get(next.end)) {
                 // Both go: `{"parentId":P,"nextId":N,` (or `…N}`).
-                (Some((start, _)), true, Some(b',')) => cuts[p] = Some((start, m[n].end + 1)),
-                (Some((start, _)), true, Some(b'}')) => cuts[p] = Some((start, m[n].end)),
-                (Some(cut), _, _) => cuts[p] = Some(cut),
-                (None, true, _) => cuts[n] = Some((m[n].sep, m[n].end)),
+                (Some((start, _)), true, Some(b',')) => m[p].cut = (start, next.end + 1),
+                (Some((start, _)), true, Some(b'}')) => m[p].cut = (start, next.end),
+                (Some(cut), _, _) => m[p].cut = cut,
+                (None, true, _) => m[n].cut = (next.sep, next.end),
                 (None, false, _) => continue,
             }
             any = true;
@@ -663,7 +661,10 @@ pub fn compact(event: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(event.len());
     let mut at = 0;
-    for &(start, end) in cuts.iter().flatten() {
+    for &Member {
+        cut: (start, end), ..
+    } in m.iter().filter(|x| x.cut.1 > 0)
+    {
         // Every position is at an ASCII byte, so the `get`s always succeed.
         out.push_str(event.get(at..start).unwrap_or_default());
         at = end;
@@ -732,14 +733,14 @@ pub fn restore(event: &str, version: u64) -> Result<Cow<'_, str>, WireError> {
     let m = &scan.members;
     let mut inserts: Vec<(usize, String)> = Vec::new();
     let mut chain = Chain::new();
-    let mut node_before: Vec<Option<Option<u64>>> = Vec::with_capacity(scan.nodes + 1);
-    node_before.push(None);
+    // The id of each node and entry once restored.
+    let mut ids: Vec<Option<u64>> = Vec::with_capacity(scan.objs.len());
     let mut counts = [0usize; 4];
     for obj in &scan.objs {
         let mine = covered(obj.kind, tree, v3);
         let (slot, name) = match obj.kind {
             Kind::Node(_) => (3, ""),
-            Kind::Entry(list) => (list as usize, LISTS[list as usize].1),
+            Kind::Entry(list) => (list as usize, LISTS[list as usize]),
         };
         let index = counts[slot];
         if mine {
@@ -779,10 +780,7 @@ pub fn restore(event: &str, version: u64) -> Result<Cow<'_, str>, WireError> {
                 Some(id)
             }
         };
-        if let Kind::Node(_) = obj.kind {
-            let last = *node_before.last().unwrap_or(&None);
-            node_before.push(if mine { Some(id) } else { last });
-        }
+        ids.push(id);
         if mine {
             chain.push(obj.kind, id);
         }
@@ -792,7 +790,7 @@ pub fn restore(event: &str, version: u64) -> Result<Cow<'_, str>, WireError> {
             if add.parent.is_some() && add.next.is_some() {
                 continue;
             }
-            let before = node_before.get(add.nodes_before).copied().flatten();
+            let before = add.before.map(|k| ids[k]);
             let implied = |field: &str| {
                 before.flatten().ok_or_else(|| {
                     WireError(format!(
