@@ -1213,6 +1213,8 @@ mod tests {
     /// SDK is given, the collector stores it back byte for byte.
     #[test]
     fn any_event_round_trips() {
+        /// An object's members: each key and what writes its value.
+        type Members = Vec<(&'static str, Box<dyn FnOnce(&mut Gen)>)>;
         struct Gen {
             rng: Rng,
             last: u64,
@@ -1237,7 +1239,7 @@ mod tests {
             }
             /// An object of the members given (each written by its closure), sometimes shuffled,
             /// sometimes with one left out.
-            fn object(&mut self, mut members: Vec<(&'static str, Box<dyn FnOnce(&mut Gen)>)>) {
+            fn object(&mut self, mut members: Members) {
                 if self.rng.next(6) == 0 {
                     let n = members.len() as u64;
                     for k in 0..members.len() {
@@ -1246,7 +1248,7 @@ mod tests {
                 }
                 if !members.is_empty() && self.rng.next(30) == 0 {
                     let k = self.rng.next(members.len() as u64) as usize;
-                    members.remove(k);
+                    drop(members.remove(k));
                 }
                 self.out.push('{');
                 for (k, (key, write)) in members.into_iter().enumerate() {
@@ -1279,7 +1281,7 @@ mod tests {
                     self.last = n;
                 }
                 let children = if depth > 3 { 0 } else { self.rng.next(4) };
-                let mut members: Vec<(&'static str, Box<dyn FnOnce(&mut Gen)>)> = vec![
+                let mut members: Members = vec![
                     ("type", Box::new(|g: &mut Gen| g.value("2".into()))),
                     (
                         "textContent",
@@ -1317,7 +1319,7 @@ mod tests {
                     }
                     id += step;
                     let v = self.number(id);
-                    let mut members: Vec<(&'static str, Box<dyn FnOnce(&mut Gen)>)> = Vec::new();
+                    let mut members: Members = Vec::new();
                     if name == "removes" {
                         members.push(("parentId", Box::new(|g: &mut Gen| g.value("1".into()))));
                     }
@@ -1350,11 +1352,10 @@ mod tests {
                     (
                         "data",
                         Box::new(move |g: &mut Gen| {
-                            let mut members: Vec<(&'static str, Box<dyn FnOnce(&mut Gen)>)> =
-                                vec![(
-                                    "source",
-                                    Box::new(move |g: &mut Gen| g.value(source.to_string())),
-                                )];
+                            let mut members: Members = vec![(
+                                "source",
+                                Box::new(move |g: &mut Gen| g.value(source.to_string())),
+                            )];
                             if kind == 2 {
                                 members.push(("node", Box::new(|g: &mut Gen| g.node(0))));
                             }
