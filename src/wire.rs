@@ -511,8 +511,8 @@ fn untouched(event: &[u8]) -> bool {
 
 /// The numbers the rules give, in the order they are met.
 struct Chain {
-    /// The previous node's id (`Some(None)`: not an integer); per list, the previous entry's id
-    /// and the step.
+    /// The previous node's id (`None`: missing or not an integer); per list, the previous
+    /// entry's id and the step.
     node: Option<u64>,
     entries: [(Option<u64>, i128); 3],
 }
@@ -552,6 +552,7 @@ impl Chain {
     }
 }
 
+/// Whether the rules of the version (`v3` or v2) apply to a node or entry, in an event of `tree`.
 fn covered(kind: Kind, tree: Tree, v3: bool) -> bool {
     match kind {
         Kind::Node(t) => t == tree,
