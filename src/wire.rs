@@ -99,8 +99,8 @@ struct Member {
 #[derive(Clone, Copy, Debug)]
 struct Obj {
     kind: Kind,
-    /// What it is when it is not an object.
-    not_object: Option<&'static str>,
+    /// Whether it is an object (else `open` is where the value starts).
+    object: bool,
     id: Option<usize>,
     /// Position of the separator before the first `isShadowHost` / `isShadow` member.
     flag_sep: Option<usize>,
@@ -241,7 +241,7 @@ fn scan(text: &str) -> Option<Scan> {
                 if c != b'{' {
                     out.objs.push(Obj {
                         kind,
-                        not_object: Some(what(c)),
+                        object: false,
                         id: None,
                         flag_sep: None,
                         open: start,
@@ -266,7 +266,7 @@ fn scan(text: &str) -> Option<Scan> {
                         Role::Item(kind) => {
                             out.objs.push(Obj {
                                 kind,
-                                not_object: None,
+                                object: true,
                                 id: None,
                                 flag_sep: None,
                                 open: i,
@@ -509,46 +509,39 @@ fn untouched(event: &[u8]) -> bool {
     event.starts_with(TYPE) && number(TYPE.len()).is_some_and(|t| t != 2 && t != 3)
 }
 
-/// The numbers the rules give, in the order they are met.
-struct Chain {
-    /// The previous node's id (`None`: missing or not an integer); per list, the previous
-    /// entry's id and the step.
-    node: Option<u64>,
-    entries: [(Option<u64>, i128); 3],
-}
+/// The numbers the rules give, in the order they are met: per list, and for the nodes (slot 3,
+/// whose step stays 1), the previous id (`None`: missing or not an integer) and the step.
+struct Chain([(Option<u64>, i128); 4]);
 
 impl Chain {
     fn new() -> Self {
-        Chain {
-            node: Some(0),
-            entries: [(None, 1); 3],
+        Chain([(None, 1), (None, 1), (None, 1), (Some(0), 1)])
+    }
+
+    fn slot(kind: Kind) -> usize {
+        match kind {
+            Kind::Node(_) => 3,
+            Kind::Entry(list) => list as usize,
         }
     }
 
     /// The id the rule gives the next node or entry of `kind`.
     fn implied(&self, kind: Kind) -> Option<u64> {
-        match kind {
-            Kind::Node(_) => self.node?.checked_add(1),
-            Kind::Entry(list) => {
-                let (previous, step) = self.entries[list as usize];
-                u64::try_from(i128::from(previous?) + step).ok()
-            }
-        }
+        let (previous, step) = self.0[Self::slot(kind)];
+        u64::try_from(i128::from(previous?) + step).ok()
     }
 
     /// Moves on past a node or entry whose id is `id` (`None`: missing, or not an integer).
     fn push(&mut self, kind: Kind, id: Option<u64>) {
-        match kind {
-            Kind::Node(_) => self.node = id,
-            Kind::Entry(list) => {
-                let (previous, step) = &mut self.entries[list as usize];
-                *step = match (*previous, id) {
-                    (Some(p), Some(id)) => i128::from(id) - i128::from(p),
-                    _ => 1,
-                };
-                *previous = id;
-            }
+        let slot = Self::slot(kind);
+        let (previous, step) = &mut self.0[slot];
+        if slot < 3 {
+            *step = match (*previous, id) {
+                (Some(p), Some(id)) => i128::from(id) - i128::from(p),
+                _ => 1,
+            };
         }
+        *previous = id;
     }
 }
 
@@ -601,7 +594,7 @@ pub fn compact(event: &str) -> Cow<'_, str> {
         if !mine {
             continue;
         }
-        if obj.not_object.is_some() {
+        if !obj.object {
             if let Kind::Node(_) = obj.kind {
                 return explicit(event);
             }
@@ -747,19 +740,20 @@ pub fn restore(event: &str, version: u64) -> Result<Cow<'_, str>, WireError> {
         if mine {
             counts[slot] += 1;
         }
-        let id = match (obj.not_object, obj.id) {
+        let id = match (obj.object, obj.id) {
             (_, _) if !mine => None,
-            (Some(kind), _) => {
+            (false, _) => {
                 if let Kind::Node(_) = obj.kind {
                     return Err(WireError(format!(
-                        "a node in `{path}` (or its `childNodes`) must be an object, got {kind} at byte {}",
+                        "a node in `{path}` (or its `childNodes`) must be an object, got {} at byte {}",
+                        what(b[obj.open]),
                         obj.open
                     )));
                 }
                 None
             }
-            (None, Some(id)) => m[id].value,
-            (None, None) => {
+            (true, Some(id)) => m[id].value,
+            (true, None) => {
                 let id = chain.implied(obj.kind).ok_or_else(|| {
                     WireError(match obj.kind {
                         Kind::Node(_) => format!(
