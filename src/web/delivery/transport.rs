@@ -21,7 +21,11 @@ pub fn request_url(endpoint: &str, base: &str, compression: Compression, version
         Compression::Gzip => "gzip",
         Compression::None => "none",
     };
-    let version = if version == 2 { "2" } else { "1" };
+    let version = match version {
+        3 => "3",
+        2 => "2",
+        _ => "1",
+    };
     [&absolute, sep, "v=", version, "&encoding=", encoding].concat()
 }
 
