@@ -8,6 +8,7 @@
 //   BENCH_ONLY=a,b      suites: snapshot, mutation, interaction, storm, bundle (memory is measured
 //                       in the snapshot and mutation runs)
 //   BENCH_SIZES=1000,10000   snapshot page sizes (default 1000,10000,50000,100000)
+//   BENCH_WORKLOADS=a,b mutation workloads (default all, see suites/mutation.mjs)
 //   BENCH_STORM_MS=ms   storm length (default 10000); BENCH_STORM_RUNS (default 1)
 //   BENCH_UPDATE_DOC=1  rewrite the table in BENCHMARKS.md from this run
 //   BENCH_DEBUG=1       print the wall time of each phase of every run
@@ -51,7 +52,9 @@ const ctx = {
   sizes,
   stormMs,
   stormRuns,
-  workloads: WORKLOADS,
+  workloads: env.BENCH_WORKLOADS
+    ? WORKLOADS.filter(([name]) => env.BENCH_WORKLOADS.split(',').includes(name))
+    : WORKLOADS,
   warn: (msg) => {
     warnings.push(msg);
     console.warn('warning: ' + msg);

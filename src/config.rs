@@ -89,7 +89,7 @@ pub struct DeliveryConfig {
     pub sample_rate: f64,
     /// Nothing is sent until the session has lasted this long.
     pub minimum_duration_ms: u32,
-    /// Leave out node ids implied by their order (protocol v2, see PROTOCOL.md).
+    /// Leave out ids implied by the events' structure (protocol v3, see PROTOCOL.md).
     pub implied_ids: bool,
 }
 

@@ -1,25 +1,36 @@
-//! Implied node ids on the wire (protocol v2, see PROTOCOL.md).
+//! Implied numbers on the wire (protocols v2 and v3, see PROTOCOL.md).
 //!
-//! A serialized node may leave out its `id` when that id is the id of the node before it in
-//! pre-order (parent before children, children in `childNodes` order) within the same event,
-//! plus 1; the first node of an event has predecessor id 0. Snapshot ids are handed out in
-//! pre-order, so nearly every id goes: the sequential numbers compress badly, and a 10k-node
-//! snapshot shrinks by ~40 % once gzipped.
+//! Node ids and the ids mutations refer to are mostly sequential, and sequential numbers
+//! compress badly. The rules let the SDK leave such a number out where the structure of the
+//! event implies it; a collector writes it back before it stores the event.
 //!
-//! Nodes are `data.node` and its `childNodes` items in a FullSnapshot (type 2), and
-//! `data.adds[].node` and their `childNodes` in a Mutation (type 3, source 0), which includes the
-//! attach events of iframe documents. The rule is structural: rrweb writes a node's `id` after
-//! its `childNodes`, so the scanner follows the tree, not the text order.
+//! - v2: a serialized node (`data.node` of a FullSnapshot, `data.adds[].node` of a Mutation,
+//!   and their `childNodes`) may leave out its `id` when it is the id of the node before it in
+//!   pre-order, plus 1 (the first node of an event has predecessor id 0).
+//! - v3 adds, in a Mutation (type 3, source 0): an add may leave out its `parentId`, and its
+//!   `nextId`, when that is the id of the node before the add's node in pre-order; an entry of
+//!   `texts`, `attributes` or `removes` may leave out its `id` when it continues the list's
+//!   step (the previous entry's id plus the difference of the two before, 1 at first).
 //!
-//! [`compact`] (SDK, at send time) and [`restore`] (collector) work on the event's JSON text and
-//! keep everything else byte for byte: `restore(compact(e)) == e` for the SDK's key order, where
-//! `id` comes before `isShadowHost` / `isShadow`, else last.
+//! The rules are structural: rrweb writes a node's `id` after its `childNodes`, so the scanner
+//! follows the tree, not the text order. [`compact`] (SDK, at send time, one event at a time)
+//! leaves a number out only where [`restore`] (collector) writes it back, byte for byte, so
+//! `restore(compact(e)) == e` for every event. An event the rules cannot express (a node or
+//! entry without its id, a node that is not an object) is sent whole behind a marker member,
+//! [`EXPLICIT`], which the collector removes.
 
 use std::borrow::Cow;
 
-/// Why an event's nodes cannot be restored (the collector answers 400 with it).
+/// Why an event's numbers cannot be restored (the collector answers 400 with it).
 #[derive(Debug, PartialEq, Eq)]
 pub struct WireError(pub String);
+
+/// The protocol version [`compact`] writes.
+pub const VERSION: u64 = 3;
+
+/// The opening of an event sent exactly as it is (v3): nothing in it is implied. A collector
+/// removes the `"implied":false,` member and stores the rest.
+pub const EXPLICIT: &str = r#"{"implied":false,"#;
 
 /// Where in the event a node sits: which kind of event its ids belong to.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -30,42 +41,82 @@ enum Tree {
     Adds,
 }
 
+/// `data.texts`, `data.attributes`, `data.removes` of a Mutation.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum List {
+    Texts,
+    Attributes,
+    Removes,
+}
+
+/// The lists' names, by `List as usize`.
+const LISTS: [&str; 3] = ["texts", "attributes", "removes"];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Node(Tree),
+    Entry(List),
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Role {
     Event,
     Data,
-    /// A value that must be a node object.
-    Node(Tree),
-    /// An open node object (index into `nodes`).
-    InNode(usize),
+    /// A value that must be a node object / a list entry.
+    Item(Kind),
+    /// An open node or entry object (index into `objs`).
+    InObj(usize),
     Children(Tree),
+    List(List),
     Adds,
     Add,
-    /// The `type` of the event / `source` of its data / `id` of a node.
+    /// An open add object (index into `adds`).
+    InAdd(usize),
+    /// The `type` of the event / `source` of its data.
     EventType,
     Source,
-    Id(usize),
+    /// A member that may be implied (index into `members`).
+    Member(usize),
     Other,
 }
 
+/// A member that may be implied: `id`, `parentId`, `nextId`.
 #[derive(Clone, Copy, Debug, Default)]
-struct IdMember {
-    /// The id, when it is a plain non-negative integer.
+struct Member {
+    /// The value, when it is a plain non-negative integer.
     value: Option<u64>,
+    /// Written `"key":value` with nothing in between (the form a collector writes back).
+    tight: bool,
     /// Position of the `,` or `{` before the member, of the key's `"`, and after the value.
     sep: usize,
     key: usize,
     end: usize,
+    /// What [`compact`] leaves out for the member, `(0, 0)` when nothing.
+    cut: (usize, usize),
+}
+
+/// A node or list entry.
+#[derive(Clone, Copy, Debug)]
+struct Obj {
+    kind: Kind,
+    /// Whether it is an object (else `open` is where the value starts).
+    object: bool,
+    id: Option<usize>,
+    /// Position of the separator before the first `isShadowHost` / `isShadow` member.
+    flag_sep: Option<usize>,
+    /// Positions of the opening and closing braces (or of the value that is not an object).
+    open: usize,
+    close: usize,
+    has_members: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
-struct NodeInfo {
-    tree: Tree,
-    id: Option<IdMember>,
-    /// Position of the separator before the first `isShadowHost` / `isShadow` member.
-    flag_sep: Option<usize>,
-    /// Position of the closing `}` and whether the object has members.
-    close: usize,
+struct Add {
+    /// The last node of `data.adds` before the add opened (index into `objs`).
+    before: Option<usize>,
+    parent: Option<usize>,
+    next: Option<usize>,
+    open: usize,
     has_members: bool,
 }
 
@@ -78,20 +129,29 @@ struct Frame {
 
 #[derive(Default)]
 struct Scan {
-    event_type: Option<u64>,
-    source: Option<u64>,
-    nodes: Vec<NodeInfo>,
-    /// Nodes in the order their `id` members appear in the text.
-    ids_in_text: Vec<usize>,
-    /// Node positions holding something other than an object: (tree, position, what it was).
-    not_objects: Vec<(Tree, usize, &'static str)>,
+    /// The first `type` / `data.source` (`Some(None)`: not an integer).
+    event_type: Option<Option<u64>>,
+    source: Option<Option<u64>>,
+    /// Nodes and entries in text order (which is pre-order for nodes).
+    objs: Vec<Obj>,
+    /// The last node of `data.adds` so far (index into `objs`).
+    last_add_node: Option<usize>,
+    adds: Vec<Add>,
+    /// Members in text order.
+    members: Vec<Member>,
 }
 
 impl Scan {
+    fn note_add_node(&mut self, kind: Kind) {
+        if kind == Kind::Node(Tree::Adds) {
+            self.last_add_node = Some(self.objs.len() - 1);
+        }
+    }
+
     fn tree(&self) -> Option<Tree> {
         match (self.event_type, self.source) {
-            (Some(2), _) => Some(Tree::Snapshot),
-            (Some(3), Some(0)) => Some(Tree::Adds),
+            (Some(Some(2)), _) => Some(Tree::Snapshot),
+            (Some(Some(3)), Some(Some(0))) => Some(Tree::Adds),
             _ => None,
         }
     }
@@ -164,13 +224,14 @@ fn integer(text: &[u8]) -> Option<u64> {
     })
 }
 
+/// Scans one event. `None` when the text is not well-formed JSON.
 /// About how many nodes the SDK's text of an event holds, at least as many as there are: it
 /// writes every node as `{"type":` and a digit first (the event itself is counted too; an
-/// attribute named `type` has a string value). [`compact_cuts_sized`] takes it, counted
+/// attribute named `type` has a string value). [`compact_plan_sized`] takes it, counted
 /// beforehand: on a large snapshot the count and the scan are two separate pieces of work.
 pub fn node_estimate(event: &str) -> usize {
-    let b = event.as_bytes();
     const OPEN: &[u8] = br#"{"type":"#;
+    let b = event.as_bytes();
     let mut count = 0;
     let mut i = 0;
     while let Some(at) = b
@@ -186,15 +247,15 @@ pub fn node_estimate(event: &str) -> usize {
     count
 }
 
-/// Scans one event that holds about `nodes` nodes ([`node_estimate`]). `None` when the text is
-/// not well-formed JSON.
+/// Scans one event that holds about `nodes` nodes ([`node_estimate`]).
 fn scan(text: &str, nodes: usize) -> Option<Scan> {
     let b = text.as_bytes();
     let mut out = Scan::default();
-    // Sized once: grown by doubling, the node list of a large snapshot (tens of bytes per
-    // node) would take up to three times its size while it is copied.
-    out.nodes.reserve_exact(nodes);
-    out.ids_in_text.reserve_exact(nodes);
+    // Sized once: grown by doubling, the lists of a large snapshot (tens of bytes per node)
+    // would take up to three times their size while they are copied. A node has one member
+    // (its id); a mutation's entries and adds grow the lists past that.
+    out.objs.reserve_exact(nodes);
+    out.members.reserve_exact(nodes);
     let mut stack: Vec<Frame> = Vec::with_capacity(32);
     let mut i = 0;
     // The role of the next value; `None` once a value is complete.
@@ -203,11 +264,26 @@ fn scan(text: &str, nodes: usize) -> Option<Scan> {
         i = skip_ws(b, i);
         if let Some(role) = expect.take() {
             let &c = b.get(i)?;
+            let start = i;
+            if let Role::Item(kind) = role {
+                if c != b'{' {
+                    out.objs.push(Obj {
+                        kind,
+                        object: false,
+                        id: None,
+                        flag_sep: None,
+                        open: start,
+                        close: start,
+                        has_members: false,
+                    });
+                    out.note_add_node(kind);
+                }
+            }
             match c {
                 b'{' | b'['
                     if matches!(
                         role,
-                        Role::Other | Role::Source | Role::EventType | Role::Id(_)
+                        Role::Other | Role::Source | Role::EventType | Role::Member(_)
                     ) =>
                 {
                     // Nothing inside can matter: skip it whole, without tracking its structure.
@@ -215,17 +291,30 @@ fn scan(text: &str, nodes: usize) -> Option<Scan> {
                 }
                 b'{' => {
                     let role = match role {
-                        Role::Node(tree) => {
-                            out.nodes.push(NodeInfo {
-                                tree,
+                        Role::Item(kind) => {
+                            out.objs.push(Obj {
+                                kind,
+                                object: true,
                                 id: None,
                                 flag_sep: None,
+                                open: i,
                                 close: 0,
                                 has_members: false,
                             });
-                            Role::InNode(out.nodes.len() - 1)
+                            out.note_add_node(kind);
+                            Role::InObj(out.objs.len() - 1)
                         }
-                        Role::Event | Role::Data | Role::Add => role,
+                        Role::Add => {
+                            out.adds.push(Add {
+                                before: out.last_add_node,
+                                parent: None,
+                                next: None,
+                                open: i,
+                                has_members: false,
+                            });
+                            Role::InAdd(out.adds.len() - 1)
+                        }
+                        Role::Event | Role::Data => role,
                         _ => Role::Other,
                     };
                     stack.push(Frame {
@@ -241,11 +330,7 @@ fn scan(text: &str, nodes: usize) -> Option<Scan> {
                 }
                 b'[' => {
                     let role = match role {
-                        Role::Children(_) | Role::Adds => role,
-                        Role::Node(tree) => {
-                            out.not_objects.push((tree, i, "an array"));
-                            Role::Other
-                        }
+                        Role::Children(_) | Role::Adds | Role::List(_) => role,
                         _ => Role::Other,
                     };
                     stack.push(Frame {
@@ -262,14 +347,8 @@ fn scan(text: &str, nodes: usize) -> Option<Scan> {
                         continue;
                     }
                 }
-                b'"' => {
-                    if let Role::Node(tree) = role {
-                        out.not_objects.push((tree, i, "a string"));
-                    }
-                    i = skip_string(b, i)?;
-                }
+                b'"' => i = skip_string(b, i)?,
                 _ => {
-                    let start = i;
                     while i < b.len()
                         && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
                     {
@@ -278,21 +357,24 @@ fn scan(text: &str, nodes: usize) -> Option<Scan> {
                     if i == start {
                         return None;
                     }
-                    let value = &b[start..i];
+                    let value = integer(&b[start..i]);
                     match role {
-                        Role::EventType => out.event_type = integer(value),
-                        Role::Source => out.source = integer(value),
-                        Role::Id(n) => {
-                            if let Some(m) = out.nodes[n].id.as_mut() {
-                                m.value = integer(value);
-                                m.end = i;
-                                out.ids_in_text.push(n);
-                            }
+                        // The first wins, as in `compact`'s look at the event's opening.
+                        Role::EventType => _ = out.event_type.get_or_insert(value),
+                        Role::Source => _ = out.source.get_or_insert(value),
+                        Role::Member(m) => {
+                            let m = &mut out.members[m];
+                            m.value = value;
+                            m.tight &= start == m.end;
                         }
-                        Role::Node(tree) => out.not_objects.push((tree, start, what(c))),
                         _ => {}
                     }
                 }
+            }
+            if let Role::Member(m) = role {
+                let m = &mut out.members[m];
+                m.tight &= m.value.is_some();
+                m.end = i;
             }
         }
         // A value is complete: what follows it in the enclosing container?
@@ -323,7 +405,8 @@ fn scan(text: &str, nodes: usize) -> Option<Scan> {
 
 fn item_role(array: Role) -> Role {
     match array {
-        Role::Children(tree) => Role::Node(tree),
+        Role::Children(tree) => Role::Item(Kind::Node(tree)),
+        Role::List(list) => Role::Item(Kind::Entry(list)),
         Role::Adds => Role::Add,
         _ => Role::Other,
     }
@@ -331,11 +414,11 @@ fn item_role(array: Role) -> Role {
 
 fn close(stack: &mut Vec<Frame>, out: &mut Scan, at: usize) {
     if let Some(Frame {
-        role: Role::InNode(n),
+        role: Role::InObj(n),
         ..
     }) = stack.pop()
     {
-        out.nodes[n].close = at;
+        out.objs[n].close = at;
     }
 }
 
@@ -367,121 +450,326 @@ fn object_key(
     }
     *i += 1;
     let sep = frame.sep;
+    let member = |out: &mut Scan| {
+        out.members.push(Member {
+            value: None,
+            tight: *i == key_end + 1,
+            sep,
+            key: key_start,
+            end: *i,
+            cut: (0, 0),
+        });
+        out.members.len() - 1
+    };
     let role = match (frame.role, key) {
         (Role::Event, b"type") => Role::EventType,
         (Role::Event, b"data") => Role::Data,
         (Role::Data, b"source") => Role::Source,
-        (Role::Data, b"node") => Role::Node(Tree::Snapshot),
+        (Role::Data, b"node") => Role::Item(Kind::Node(Tree::Snapshot)),
         (Role::Data, b"adds") => Role::Adds,
-        (Role::Add, b"node") => Role::Node(Tree::Adds),
-        (Role::InNode(n), _) => {
-            let node = &mut out.nodes[n];
-            node.has_members = true;
+        (Role::Data, _) => LISTS
+            .iter()
+            .position(|name| name.as_bytes() == key)
+            .map_or(Role::Other, |k| {
+                Role::List([List::Texts, List::Attributes, List::Removes][k])
+            }),
+        (Role::InAdd(a), _) => {
+            out.adds[a].has_members = true;
             match key {
-                b"childNodes" => Role::Children(node.tree),
-                b"id" => {
-                    node.id = Some(IdMember {
-                        value: None,
-                        sep,
-                        key: key_start,
-                        end: *i,
-                    });
-                    Role::Id(n)
-                }
-                b"isShadowHost" | b"isShadow" => {
-                    node.flag_sep.get_or_insert(sep);
-                    Role::Other
+                b"node" => Role::Item(Kind::Node(Tree::Adds)),
+                b"parentId" | b"nextId" => {
+                    let m = member(out);
+                    let add = &mut out.adds[a];
+                    let field = if key == b"nextId" {
+                        &mut add.next
+                    } else {
+                        &mut add.parent
+                    };
+                    field.get_or_insert(m);
+                    Role::Member(m)
                 }
                 _ => Role::Other,
             }
+        }
+        (Role::InObj(n), _) => {
+            let kind = out.objs[n].kind;
+            let role = match key {
+                b"childNodes" => match kind {
+                    Kind::Node(tree) => Role::Children(tree),
+                    Kind::Entry(_) => Role::Other,
+                },
+                b"id" => {
+                    let m = member(out);
+                    out.objs[n].id.get_or_insert(m);
+                    Role::Member(m)
+                }
+                b"isShadowHost" | b"isShadow" => {
+                    out.objs[n].flag_sep.get_or_insert(sep);
+                    Role::Other
+                }
+                _ => Role::Other,
+            };
+            out.objs[n].has_members = true;
+            role
         }
         _ => Role::Other,
     };
     Some(Some(role))
 }
 
-/// The compact form of one event: node ids implied by the rule are left out. Any event the
-/// rule does not touch (or text that is not well-formed JSON) comes back unchanged.
-pub fn compact(event: &str) -> Cow<'_, str> {
-    let Some(cuts) = compact_cuts(event) else {
-        return Cow::Borrowed(event);
+/// Whether the event's opening (as the SDK writes it) shows that no rule applies: a type other
+/// than 2 and 3, or a type 3 whose `data.source` is not 0. Anything else is scanned.
+fn untouched(event: &[u8]) -> bool {
+    const TYPE: &[u8] = br#"{"type":"#;
+    const SOURCE: &[u8] = br#"{"type":3,"data":{"source":"#;
+    // The integer at `at`, when a `,` or `}` follows it.
+    let number = |at: usize| {
+        let rest = event.get(at..).unwrap_or_default();
+        let digits = rest.iter().take_while(|d| d.is_ascii_digit()).count();
+        match rest.get(digits) {
+            Some(b',' | b'}') => integer(&rest[..digits]),
+            _ => None,
+        }
     };
-    let mut out = String::with_capacity(event.len());
-    let mut at = 0;
-    for (start, end) in cuts {
-        out.push_str(event.get(at..start).unwrap_or_default());
-        at = end;
+    if event.starts_with(SOURCE) {
+        return number(SOURCE.len()).is_some_and(|source| source != 0);
     }
-    out.push_str(event.get(at..).unwrap_or_default());
-    Cow::Owned(out)
+    event.starts_with(TYPE) && number(TYPE.len()).is_some_and(|t| t != 2 && t != 3)
 }
 
-/// What [`compact`] leaves out of `event`: byte ranges `(start, end)` in text order, each
-/// between ASCII bytes; `None` when nothing. For a writer that streams the compact form
-/// without holding it whole (a large page's snapshot is megabytes).
-pub fn compact_cuts(event: &str) -> Option<Vec<(usize, usize)>> {
-    compact_cuts_sized(event, node_estimate(event))
+/// The numbers the rules give, in the order they are met: per list, and for the nodes (slot 3,
+/// whose step stays 1), the previous id (`None`: missing or not an integer) and the step.
+struct Chain([(Option<u64>, i128); 4]);
+
+impl Chain {
+    fn new() -> Self {
+        Chain([(None, 1), (None, 1), (None, 1), (Some(0), 1)])
+    }
+
+    fn slot(kind: Kind) -> usize {
+        match kind {
+            Kind::Node(_) => 3,
+            Kind::Entry(list) => list as usize,
+        }
+    }
+
+    /// The id the rule gives the next node or entry of `kind`.
+    fn implied(&self, kind: Kind) -> Option<u64> {
+        let (previous, step) = self.0[Self::slot(kind)];
+        u64::try_from(i128::from(previous?) + step).ok()
+    }
+
+    /// Moves on past a node or entry whose id is `id` (`None`: missing, or not an integer).
+    fn push(&mut self, kind: Kind, id: Option<u64>) {
+        let slot = Self::slot(kind);
+        let (previous, step) = &mut self.0[slot];
+        if slot < 3 {
+            *step = match (*previous, id) {
+                (Some(p), Some(id)) => i128::from(id) - i128::from(p),
+                _ => 1,
+            };
+        }
+        *previous = id;
+    }
 }
 
-/// [`compact_cuts`] for an event of about `nodes` nodes ([`node_estimate`]).
-pub fn compact_cuts_sized(event: &str, nodes: usize) -> Option<Vec<(usize, usize)>> {
-    // Only a FullSnapshot or a Mutation holds nodes; the SDK writes both with these openings,
-    // so other events (scrolls, inputs, stylesheet rules…) are not scanned at all. An event
-    // written otherwise stays whole, which is always valid.
-    if !event.starts_with(r#"{"type":2,"#) && !event.starts_with(r#"{"type":3,"data":{"source":0,"#)
-    {
-        return None;
+/// Whether the rules of the version (`v3` or v2) apply to a node or entry, in an event of `tree`.
+fn covered(kind: Kind, tree: Tree, v3: bool) -> bool {
+    match kind {
+        Kind::Node(t) => t == tree,
+        Kind::Entry(_) => v3 && tree == Tree::Adds,
     }
-    let scan = scan(event, nodes)?;
-    let tree = scan.tree()?;
+}
+
+/// The event sent exactly as it is, behind [`EXPLICIT`].
+fn explicit(event: &str) -> Cow<'_, str> {
+    match event.strip_prefix('{') {
+        Some(rest) => Cow::Owned([EXPLICIT, rest].concat()),
+        // Not the SDK's writing: nothing can be marked.
+        None => Cow::Borrowed(event),
+    }
+}
+
+/// What [`compact`] makes of an event, worked out without writing it, for a writer that
+/// streams the compact form rather than holding it whole (a large page's snapshot is
+/// megabytes).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Plan {
+    /// The event as it is.
+    Same,
+    /// The event behind [`EXPLICIT`] (which takes the place of its opening `{`).
+    Explicit,
+    /// The event without these byte ranges `(start, end)`, in text order, each between ASCII
+    /// bytes.
+    Cuts(Vec<(usize, usize)>),
+}
+
+/// The compact (v3) form of one event: the numbers the rules imply are left out, where a
+/// collector writes them back. Events no rule touches (or text that is not well-formed JSON)
+/// come back unchanged; events the rules cannot express come back behind [`EXPLICIT`].
+pub fn compact(event: &str) -> Cow<'_, str> {
+    match compact_plan(event) {
+        Plan::Same => Cow::Borrowed(event),
+        Plan::Explicit => explicit(event),
+        Plan::Cuts(cuts) => {
+            let mut out = String::with_capacity(event.len());
+            let mut at = 0;
+            for (start, end) in cuts {
+                // Every position is at an ASCII byte, so the `get`s always succeed.
+                out.push_str(event.get(at..start).unwrap_or_default());
+                at = end;
+            }
+            out.push_str(event.get(at..).unwrap_or_default());
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// [`compact`]'s plan for an event.
+pub fn compact_plan(event: &str) -> Plan {
+    compact_plan_sized(event, node_estimate(event))
+}
+
+/// [`compact_plan`] for an event of about `nodes` nodes ([`node_estimate`]).
+pub fn compact_plan_sized(event: &str, nodes: usize) -> Plan {
     let b = event.as_bytes();
-    let mut implied = vec![false; scan.nodes.len()];
+    if b.starts_with(EXPLICIT.as_bytes()) {
+        return Plan::Explicit;
+    }
+    // The SDK writes `type` first and `data.source` first: other events (scrolls, inputs,
+    // stylesheet rules…) are not scanned at all.
+    if untouched(b) {
+        return Plan::Same;
+    }
+    let Some(mut scan) = scan(event, nodes) else {
+        return Plan::Same;
+    };
+    let Some(tree) = scan.tree() else {
+        return Plan::Same;
+    };
+    let Scan {
+        objs,
+        adds,
+        members: m,
+        ..
+    } = &mut scan;
     let mut any = false;
-    let mut previous = Some(0u64);
-    for (n, node) in scan.nodes.iter().enumerate() {
-        if node.tree != tree {
+    let mut chain = Chain::new();
+    for obj in objs.iter() {
+        let mine = covered(obj.kind, tree, true);
+        if !mine {
             continue;
         }
-        let Some(id) = node.id else {
-            // Cannot be restored after it; keep the text as it is.
-            return None;
-        };
-        if let (Some(value), Some(p)) = (id.value, previous) {
-            implied[n] = p.checked_add(1) == Some(value);
-            any |= implied[n];
+        if !obj.object {
+            if let Kind::Node(_) = obj.kind {
+                return Plan::Explicit;
+            }
+            chain.push(obj.kind, None);
+            continue;
         }
-        previous = id.value;
+        let Some(id) = obj.id else {
+            return Plan::Explicit;
+        };
+        let member = m[id];
+        if member.tight && member.value.is_some() && member.value == chain.implied(obj.kind) {
+            let first =
+                obj.kind == Kind::Entry(List::Texts) || obj.kind == Kind::Entry(List::Attributes);
+            let cut = if first {
+                home_first(b, &member, obj.open, obj.close)
+            } else {
+                home_last(b, &member, obj.open, obj.close, obj.flag_sep)
+            };
+            if let Some(cut) = cut {
+                m[id].cut = cut;
+                any = true;
+            }
+        }
+        chain.push(obj.kind, member.value);
+    }
+    if tree == Tree::Adds {
+        for add in adds.iter() {
+            let (Some(p), Some(n)) = (add.parent, add.next) else {
+                return Plan::Explicit;
+            };
+            let before = add
+                .before
+                .and_then(|k| objs[k].id)
+                .and_then(|id| m[id].value);
+            let (parent, next) = (m[p], m[n]);
+            let implied = |x: &Member| x.tight && x.value.is_some() && x.value == before;
+            let parent_cut = implied(&parent)
+                .then(|| home_first(b, &parent, add.open, usize::MAX))
+                .flatten();
+            // `nextId` goes right after `parentId`.
+            let next_after = implied(&next)
+                && b[next.sep] == b','
+                && next.sep == parent.end
+                && next.key == next.sep + 1;
+            match (parent_cut, next_after, b.get(next.end)) {
+                // Both go: `{"parentId":P,"nextId":N,` (or `…N}`).
+                (Some((start, _)), true, Some(b',')) => m[p].cut = (start, next.end + 1),
+                (Some((start, _)), true, Some(b'}')) => m[p].cut = (start, next.end),
+                (Some(cut), _, _) => m[p].cut = cut,
+                (None, true, _) => m[n].cut = (next.sep, next.end),
+                (None, false, _) => continue,
+            }
+            any = true;
+        }
     }
     if !any {
-        return None;
+        return Plan::Same;
     }
-    // Cut in text order (no sort needed: the scan met the ids in that order). Every position
-    // is at an ASCII byte.
-    let mut cuts = Vec::with_capacity(scan.ids_in_text.len());
-    for &n in &scan.ids_in_text {
-        let Some(id) = scan.nodes[n].id.filter(|_| implied[n]) else {
-            continue;
-        };
-        cuts.push(if b[id.sep] == b',' {
-            (id.sep, id.end)
-        } else {
-            // First member: take the comma after it instead.
-            let after = skip_ws(b, id.end);
-            let end = if b.get(after) == Some(&b',') {
-                after + 1
-            } else {
-                id.end
-            };
-            (id.key, end)
-        });
-    }
-    Some(cuts)
+    Plan::Cuts(m.iter().filter(|x| x.cut.1 > 0).map(|x| x.cut).collect())
 }
 
-/// The full rrweb event of a compact one: every node without an `id` gets the id the rule
-/// implies, written before `isShadowHost` / `isShadow`, else as the last member. Fails, naming
-/// the node, when a node is not an object or has no id the rule can give it.
-pub fn restore(event: &str) -> Result<Cow<'_, str>, WireError> {
+/// The cut of a member a collector writes back as the first member of its object: `{"k":v,`
+/// (or `{"k":v}`), with nothing in between. `close` is `usize::MAX` when not known.
+fn home_first(b: &[u8], m: &Member, open: usize, close: usize) -> Option<(usize, usize)> {
+    if m.sep != open || m.key != open + 1 {
+        return None;
+    }
+    match b.get(m.end) {
+        Some(b',') => Some((m.key, m.end + 1)),
+        Some(b'}') if m.end == close || close == usize::MAX => Some((m.key, m.end)),
+        _ => None,
+    }
+}
+
+/// The cut of a member a collector writes back before the first `isShadowHost` / `isShadow`
+/// member, else as the last member.
+fn home_last(
+    b: &[u8],
+    m: &Member,
+    open: usize,
+    close: usize,
+    flag: Option<usize>,
+) -> Option<(usize, usize)> {
+    let before = flag.unwrap_or(close);
+    if m.end != before || m.key != m.sep + 1 {
+        return None;
+    }
+    match (b[m.sep], flag) {
+        (b',', _) => Some((m.sep, m.end)),
+        // The first member: `{"id":1,"isShadow":true}`, or the only one.
+        (_, Some(_)) => Some((m.key, m.end + 1)),
+        (_, None) if m.sep == open => Some((m.key, m.end)),
+        _ => None,
+    }
+}
+
+/// The full rrweb event of a compact one, for an envelope of protocol `version`: every number
+/// left out gets the number the rules imply, written where the SDK writes it. Fails, naming
+/// the node or member, when a node is not an object or a number left out is not implied.
+pub fn restore(event: &str, version: u64) -> Result<Cow<'_, str>, WireError> {
+    let v3 = version >= 3;
+    if version < 2 {
+        return Ok(Cow::Borrowed(event));
+    }
+    if v3 {
+        if let Some(rest) = event.strip_prefix(EXPLICIT) {
+            return Ok(Cow::Owned(["{", rest].concat()));
+        }
+    }
     let scan = scan(event, node_estimate(event))
         .ok_or_else(|| WireError("is not well-formed JSON".into()))?;
     let Some(tree) = scan.tree() else {
@@ -491,35 +779,100 @@ pub fn restore(event: &str) -> Result<Cow<'_, str>, WireError> {
         Tree::Snapshot => "data.node",
         Tree::Adds => "data.adds[].node",
     };
-    if let Some(&(_, at, kind)) = scan.not_objects.iter().find(|n| n.0 == tree) {
-        return Err(WireError(format!(
-            "a node in `{path}` (or its `childNodes`) must be an object, got {kind} at byte {at}"
-        )));
-    }
+    let b = event.as_bytes();
+    let m = &scan.members;
     let mut inserts: Vec<(usize, String)> = Vec::new();
-    let mut previous = Some(0u64);
-    for (index, node) in scan.nodes.iter().filter(|n| n.tree == tree).enumerate() {
-        if let Some(id) = node.id {
-            previous = id.value;
-            continue;
+    let mut chain = Chain::new();
+    // The id of each node and entry once restored.
+    let mut ids: Vec<Option<u64>> = Vec::with_capacity(scan.objs.len());
+    let mut counts = [0usize; 4];
+    for obj in &scan.objs {
+        let mine = covered(obj.kind, tree, v3);
+        let (slot, name) = match obj.kind {
+            Kind::Node(_) => (3, ""),
+            Kind::Entry(list) => (list as usize, LISTS[list as usize]),
+        };
+        let index = counts[slot];
+        if mine {
+            counts[slot] += 1;
         }
-        let id = previous.and_then(|p| p.checked_add(1)).ok_or_else(|| {
-            WireError(format!(
-                "node {index} of `{path}` (pre-order) has no `id`, and none is implied: the node before it has no integer id"
-            ))
-        })?;
-        previous = Some(id);
-        inserts.push(match node.flag_sep {
-            Some(sep) if event.as_bytes()[sep] == b',' => (sep, format!(",\"id\":{id}")),
-            Some(sep) => (sep + 1, format!("\"id\":{id},")),
-            None if node.has_members => (node.close, format!(",\"id\":{id}")),
-            None => (node.close, format!("\"id\":{id}")),
-        });
+        let id = match (obj.object, obj.id) {
+            (_, _) if !mine => None,
+            (false, _) => {
+                if let Kind::Node(_) = obj.kind {
+                    return Err(WireError(format!(
+                        "a node in `{path}` (or its `childNodes`) must be an object, got {} at byte {}",
+                        what(b[obj.open]),
+                        obj.open
+                    )));
+                }
+                None
+            }
+            (true, Some(id)) => m[id].value,
+            (true, None) => {
+                let id = chain.implied(obj.kind).ok_or_else(|| {
+                    WireError(match obj.kind {
+                        Kind::Node(_) => format!(
+                            "node {index} of `{path}` (pre-order) has no `id`, and none is implied: the node before it has no integer id"
+                        ),
+                        Kind::Entry(_) => format!(
+                            "`data.{name}[{index}]` has no `id`, and none is implied: the entry before it has no integer id (or the step leaves the integers)"
+                        ),
+                    })
+                })?;
+                let first = matches!(obj.kind, Kind::Entry(List::Texts | List::Attributes));
+                inserts.push(match obj.flag_sep {
+                    _ if first && obj.has_members => (obj.open + 1, format!("\"id\":{id},")),
+                    Some(sep) if !first && b[sep] == b',' => (sep, format!(",\"id\":{id}")),
+                    Some(sep) if !first => (sep + 1, format!("\"id\":{id},")),
+                    _ if obj.has_members => (obj.close, format!(",\"id\":{id}")),
+                    _ => (obj.close, format!("\"id\":{id}")),
+                });
+                Some(id)
+            }
+        };
+        ids.push(id);
+        if mine {
+            chain.push(obj.kind, id);
+        }
+    }
+    if v3 && tree == Tree::Adds {
+        for (index, add) in scan.adds.iter().enumerate() {
+            if add.parent.is_some() && add.next.is_some() {
+                continue;
+            }
+            let before = add.before.map(|k| ids[k]);
+            let implied = |field: &str| {
+                before.flatten().ok_or_else(|| {
+                    WireError(format!(
+                        "`data.adds[{index}]` has no `{field}`, and none is implied: {}",
+                        if before.is_some() {
+                            "the node before it has no integer id"
+                        } else {
+                            "no node comes before it"
+                        }
+                    ))
+                })
+            };
+            match add.parent {
+                None => {
+                    let mut text = format!("\"parentId\":{}", implied("parentId")?);
+                    if add.next.is_none() {
+                        text += &format!(",\"nextId\":{}", implied("nextId")?);
+                    }
+                    if add.has_members {
+                        text.push(',');
+                    }
+                    inserts.push((add.open + 1, text));
+                }
+                Some(p) => inserts.push((m[p].end, format!(",\"nextId\":{}", implied("nextId")?))),
+            }
+        }
     }
     if inserts.is_empty() {
         return Ok(Cow::Borrowed(event));
     }
-    inserts.sort_unstable_by_key(|x| x.0);
+    inserts.sort_by_key(|x| x.0);
     let added: usize = inserts.iter().map(|(_, s)| s.len()).sum();
     let mut out = String::with_capacity(event.len() + added);
     let mut at = 0;
@@ -531,12 +884,11 @@ pub fn restore(event: &str) -> Result<Cow<'_, str>, WireError> {
     out.push_str(&event[at..]);
     Ok(Cow::Owned(out))
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::mutation::MutationWriter;
-    use crate::snapshot::{ElementFlags, NodeEncoder, NodeMeta};
+    use crate::snapshot::{AttrValue, ElementFlags, NodeEncoder, NodeMeta};
 
     fn meta(id: u32) -> NodeMeta {
         NodeMeta {
@@ -546,14 +898,27 @@ mod tests {
         }
     }
 
+    /// For events the SDK writes: at least one per node, at most one more.
+    fn assert_estimate(event: &str) {
+        let nodes = scan(event, 0).map_or(0, |s| {
+            s.objs
+                .iter()
+                .filter(|o| matches!(o.kind, Kind::Node(_)) && o.object)
+                .count()
+        });
+        assert!(
+            (nodes..=nodes + 1).contains(&node_estimate(event)),
+            "{event}"
+        );
+    }
+
     fn round_trip(event: &str) -> String {
-        let nodes = scan(event, 0).unwrap().nodes.len();
-        assert!((nodes..=nodes + 1).contains(&node_estimate(event)));
         let small = compact(event).into_owned();
-        assert_eq!(restore(&small).unwrap(), event, "compact: {small}");
-        // Restoring a full event changes nothing, and compacting twice equals once.
-        assert_eq!(restore(event).unwrap(), event);
-        assert_eq!(compact(&small), small);
+        assert_eq!(restore(&small, 3).unwrap(), event, "compact: {small}");
+        // Restoring a full event changes nothing (the ones sent explicit may be incomplete).
+        if !small.starts_with(EXPLICIT) {
+            assert_eq!(restore(event, 3).unwrap(), event);
+        }
         serde_json::from_str::<serde_json::Value>(&small).expect("valid JSON");
         small
     }
@@ -682,36 +1047,178 @@ mod tests {
             r#"{"type":5,"data":{"tag":"t","payload":{"node":{"id":1}}},"timestamp":1}"#,
         ] {
             assert!(matches!(compact(event), Cow::Borrowed(_)));
-            assert!(matches!(restore(event), Ok(Cow::Borrowed(_))));
+            assert!(matches!(restore(event, 3), Ok(Cow::Borrowed(_))));
         }
         // Not JSON: the SDK leaves it alone, the collector refuses it.
         assert_eq!(
             compact(r#"{"type":2,"data":{"node":{"id":1}"#),
             r#"{"type":2,"data":{"node":{"id":1}"#
         );
-        assert!(restore(r#"{"type":2,"data":"#).is_err());
+        assert!(restore(r#"{"type":2,"data":"#, 3).is_err());
     }
 
     #[test]
     fn restore_order_and_whitespace() {
-        // Key order independent of the text: source after adds, spaces everywhere.
+        // v2: key order independent of the text: source after adds, spaces everywhere.
         let event = r#"{ "data" : { "adds" : [ { "node" : { "type" : 3 , "isShadow" : true } , "parentId" : 1 } , {"node":{}}], "source" : 0 } , "type" : 3 }"#;
         assert_eq!(
-            restore(event).unwrap(),
+            restore(event, 2).unwrap(),
             r#"{ "data" : { "adds" : [ { "node" : { "type" : 3 ,"id":1, "isShadow" : true } , "parentId" : 1 } , {"node":{"id":2}}], "source" : 0 } , "type" : 3 }"#
         );
-        // `id` first: the comma after it goes.
-        let event =
-            r#"{"type":2,"data":{"node":{"id":1,"type":0,"childNodes":[{"id":2,"type":3}]}}}"#;
+        // v3 also needs each add's `nextId`, which nothing implies before the first node.
         assert_eq!(
-            compact(event),
-            r#"{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":3}]}}}"#
+            restore(event, 3).unwrap_err().0,
+            "`data.adds[0]` has no `nextId`, and none is implied: no node comes before it"
         );
+        // A number stays wherever a collector would not write it back in the same bytes: `id`
+        // first in a node, spaces around it, a node's `id` after its flags.
+        for event in [
+            r#"{"type":2,"data":{"node":{"id":1,"type":0,"childNodes":[{"id":2,"type":3}]}}}"#,
+            r#"{"type":2,"data":{"node":{"type":0,"childNodes":[],"id" :1}}}"#,
+            r#"{"type":2,"data":{"node":{"type":0,"childNodes":[],"id": 1}}}"#,
+            r#"{"type":2,"data":{"node":{"type":0,"childNodes":[], "id":1}}}"#,
+            r#"{"type":2,"data":{"node":{"type":0,"childNodes":[],"id":1 }}}"#,
+            r#"{"type":2,"data":{"node":{"type":0,"isShadow":true,"id":1}}}"#,
+            r#"{"type":3,"data":{"source":0,"texts":[{"id":1,"value":""},{"value":"","id":2},{ "id":3,"value":""}]}}"#,
+            r#"{"type":3,"data":{"source":0,"adds":[{"parentId":1,"nextId":null,"node":{"id":4}},{"nextId":4,"parentId":4,"node":{"id":9}}]}}"#,
+        ] {
+            assert_eq!(round_trip(event), event);
+        }
+        // Where it is written back, whatever else the object holds.
+        assert_eq!(
+            round_trip(r#"{"type":2,"data":{"node":{"id":1,"isShadow":true}}}"#),
+            r#"{"type":2,"data":{"node":{"isShadow":true}}}"#
+        );
+        assert_eq!(
+            round_trip(r#"{"type":2,"data":{"node":{"id":1}}}"#),
+            r#"{"type":2,"data":{"node":{}}}"#
+        );
+    }
+
+    /// A Mutation as the SDK writes it: the v3 rules on every list.
+    #[test]
+    fn mutation_golden_v3() {
+        let mut m = MutationWriter::new();
+        for (id, value) in [(7, "a"), (8, "b"), (9, "c"), (20, "d")] {
+            m.text(id, value);
+        }
+        // Steps of 2, then 3: the third of each run is implied.
+        for id in [100, 102, 104, 106, 109, 112] {
+            m.attributes(id, &[("class", Some(AttrValue::Str("foo".into())))]);
+        }
+        // Going down, a shadow root's child, and a jump.
+        for (id, shadow) in [
+            (50, false),
+            (49, false),
+            (48, true),
+            (47, false),
+            (3, false),
+        ] {
+            m.remove(5, id, shadow);
+        }
+        let mut m = m.into_adds();
+        // A chain (parent = the node before), a sibling inserted before the node before, and
+        // an add with a subtree (iframe document).
+        for (parent, next, id) in [(1, None, 30), (30, None, 31), (30, Some(31), 32)] {
+            let adds = m.entry();
+            adds.begin_add(parent, next);
+            adds.open_element(meta(id), "div", &[], ElementFlags::default());
+            adds.close();
+            adds.end_add();
+        }
+        let adds = m.entry();
+        adds.begin_add(32, None);
+        adds.open_document(meta(33), "CSS1Compat");
+        adds.text(meta(34), "t");
+        adds.close();
+        adds.end_add();
+        let adds = m.entry();
+        adds.begin_add(34, Some(34));
+        adds.comment(meta(35), "c");
+        adds.end_add();
+        let event = m.finish(9).unwrap();
+        assert_eq!(
+            round_trip(&event),
+            concat!(
+                r#"{"type":3,"data":{"source":0,"#,
+                r#""texts":[{"id":7,"value":"a"},{"value":"b"},{"value":"c"},{"id":20,"value":"d"}],"#,
+                r#""attributes":[{"id":100,"attributes":{"class":"foo"}},{"id":102,"attributes":{"class":"foo"}},"#,
+                r#"{"attributes":{"class":"foo"}},{"attributes":{"class":"foo"}},{"id":109,"attributes":{"class":"foo"}},"#,
+                r#"{"attributes":{"class":"foo"}}],"#,
+                r#""removes":[{"parentId":5,"id":50},{"parentId":5,"id":49},{"parentId":5,"isShadow":true},"#,
+                r#"{"parentId":5},{"parentId":5,"id":3}],"#,
+                r#""adds":[{"parentId":1,"nextId":null,"node":{"type":2,"tagName":"div","attributes":{},"childNodes":[],"id":30}},"#,
+                r#"{"nextId":null,"node":{"type":2,"tagName":"div","attributes":{},"childNodes":[]}},"#,
+                r#"{"parentId":30,"node":{"type":2,"tagName":"div","attributes":{},"childNodes":[]}},"#,
+                r#"{"nextId":null,"node":{"type":0,"childNodes":[{"type":3,"textContent":"t"}]}},"#,
+                r#"{"node":{"type":5,"textContent":"c"}}]},"timestamp":9}"#
+            )
+        );
+        // A collector that knows only v2 cannot read it: the adds lack what v3 implies.
+        let small = compact(&event);
+        assert_ne!(restore(&small, 2).unwrap(), event);
+    }
+
+    /// Events the rules cannot express go whole, behind the marker.
+    #[test]
+    fn inexpressible_events_go_explicit() {
+        for event in [
+            // A node without id, after one with an id (a collector would give it 2).
+            r#"{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":3}],"id":1}},"timestamp":1}"#,
+            // A node that is not an object.
+            r#"{"type":2,"data":{"node":{"type":0,"childNodes":[7,null,"x",[]],"id":1}},"timestamp":1}"#,
+            r#"{"type":3,"data":{"source":0,"adds":[{"parentId":1,"nextId":null,"node":null}]},"timestamp":1}"#,
+            // An add without `nextId` / `parentId`, an entry without `id`.
+            r#"{"type":3,"data":{"source":0,"adds":[{"parentId":1,"node":{"id":2}}]},"timestamp":1}"#,
+            r#"{"type":3,"data":{"source":0,"adds":[{"nextId":null,"node":{"id":2}}]},"timestamp":1}"#,
+            r#"{"type":3,"data":{"source":0,"attributes":[{"id":1,"attributes":{}},{"attributes":{}}]},"timestamp":1}"#,
+            r#"{"type":3,"data":{"source":0,"removes":[{"parentId":1}]},"timestamp":1}"#,
+            // An event that looks explicit already.
+            r#"{"implied":false,"type":5,"data":{},"timestamp":1}"#,
+        ] {
+            let small = round_trip(event);
+            assert!(small.starts_with(EXPLICIT), "{small}");
+        }
+        // The same shapes where no rule applies, or in v2, stay as they are.
+        for event in [
+            r#"{"type":3,"data":{"source":5,"adds":[{"node":null}],"texts":[{}]},"timestamp":1}"#,
+            r#"{"type":2,"data":{"node":{"id":5},"texts":[{}],"adds":[{"node":{"id":6}}]},"timestamp":1}"#,
+        ] {
+            assert!(matches!(compact(event), Cow::Borrowed(_)));
+            assert_eq!(round_trip(event), event);
+            assert_eq!(restore(event, 2).unwrap(), event);
+        }
+        // A v2 collector knows no marker; a v1 collector restores nothing.
+        let e = r#"{"implied":false,"type":2,"data":{}}"#;
+        assert_eq!(restore(e, 2).unwrap(), e);
+        assert_eq!(restore(e, 1).unwrap(), e);
+    }
+
+    #[test]
+    fn numbers_that_are_not_plain_ids_stay() {
+        for event in [
+            // Negative, fractional, exponent, leading zero, past u64, strings, null.
+            r#"{"type":3,"data":{"source":0,"texts":[{"id":-1,"value":""},{"id":0,"value":""},{"id":1.0,"value":""},{"id":2,"value":""},{"id":3e0,"value":""},{"id":4,"value":""}]}}"#,
+            r#"{"type":3,"data":{"source":0,"removes":[{"parentId":1,"id":18446744073709551614},{"parentId":1,"id":18446744073709551615},{"parentId":1,"id":18446744073709551616},{"parentId":1,"id":18446744073709551617}]}}"#,
+            r#"{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":3,"id":"2"},{"type":3,"id":3},{"type":3,"id":null},{"type":3,"id":true}],"id":1}}}"#,
+            // `"id":` inside strings, and keys that only look like it.
+            r#"{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":3,"textContent":"\"id\":2,","id":2},{"type":2,"attributes":{"id":3,"\"id\"":4},"tagName":"{\"id\":3}","childNodes":[],"i\u0064":3,"id":3}],"id":1}}}"#,
+            r#"{"type":3,"data":{"source":0,"attributes":[{"id":9,"attributes":{"id":"10"}},{"id":10,"attributes":{"id":11}},{"id":11,"attributes":{"\"id\":12":"x"}}]}}"#,
+            // Ids going down past zero: the step stops at the integers.
+            r#"{"type":3,"data":{"source":0,"removes":[{"parentId":1,"id":4},{"parentId":1,"id":2},{"parentId":1,"id":0},{"parentId":1,"id":2}]}}"#,
+        ] {
+            let small = round_trip(event);
+            assert!(!small.starts_with(EXPLICIT), "{small}");
+        }
+        let small = compact(
+            r#"{"type":3,"data":{"source":0,"texts":[{"id":18446744073709551614,"value":""},{"id":18446744073709551615,"value":""}]}}"#,
+        );
+        assert!(!small.contains("18446744073709551615"), "{small}");
     }
 
     #[test]
     fn restore_refuses_what_the_rule_cannot_fill() {
-        let err = |e: &str| restore(e).unwrap_err().0;
+        let err = |e: &str| restore(e, 3).unwrap_err().0;
         assert_eq!(
             err(r#"{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":3,"id":"a"},{"type":3}],"id":1}}}"#),
             "node 2 of `data.node` (pre-order) has no `id`, and none is implied: the node before it has no integer id"
@@ -730,7 +1237,253 @@ mod tests {
         .contains("node 1"));
         assert!(err(r#"{"type":2,"data":{"node":null},"timestamp":5}"#).contains("got null"));
         // The same shapes outside a node tree are no concern.
-        assert!(restore(r#"{"type":3,"data":{"source":5,"adds":[{"node":null}]}}"#).is_ok());
+        assert!(restore(
+            r#"{"type":3,"data":{"source":5,"adds":[{"node":null}]}}"#,
+            3
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn restore_names_what_v3_cannot_fill() {
+        let err = |e: &str| restore(e, 3).unwrap_err().0;
+        assert_eq!(
+            err(r#"{"type":3,"data":{"source":0,"texts":[{"value":"a"}]}}"#),
+            "`data.texts[0]` has no `id`, and none is implied: the entry before it has no integer id (or the step leaves the integers)"
+        );
+        assert_eq!(
+            err(r#"{"type":3,"data":{"source":0,"removes":[{"parentId":1,"id":1},{"parentId":1,"id":0},{"parentId":1}]}}"#),
+            "`data.removes[2]` has no `id`, and none is implied: the entry before it has no integer id (or the step leaves the integers)"
+        );
+        assert_eq!(
+            err(r#"{"type":3,"data":{"source":0,"attributes":[{"id":"1","attributes":{}},{"attributes":{}}]}}"#),
+            "`data.attributes[1]` has no `id`, and none is implied: the entry before it has no integer id (or the step leaves the integers)"
+        );
+        assert_eq!(
+            err(r#"{"type":3,"data":{"source":0,"adds":[{"parentId":1,"nextId":null,"node":{"id":"x"}},{"nextId":null,"node":{"id":5}}]}}"#),
+            "`data.adds[1]` has no `parentId`, and none is implied: the node before it has no integer id"
+        );
+        assert_eq!(
+            err(r#"{"type":3,"data":{"source":0,"adds":[{"node":{"id":5}}]}}"#),
+            "`data.adds[0]` has no `parentId`, and none is implied: no node comes before it"
+        );
+        // What v3 fills, for the same lists: 2, then 3 (step 1), then 5 (step 2 after 3, 5).
+        assert_eq!(
+            restore(r#"{"type":3,"data":{"source":0,"texts":[{"id":1,"value":""},{"value":""}],"removes":[{"parentId":1,"id":1},{"parentId":1,"id":3},{"parentId":1}],"adds":[{"parentId":1,"nextId":null,"node":{"id":7}},{"node":{}}]}}"#, 3).unwrap(),
+            r#"{"type":3,"data":{"source":0,"texts":[{"id":1,"value":""},{"id":2,"value":""}],"removes":[{"parentId":1,"id":1},{"parentId":1,"id":3},{"parentId":1,"id":5}],"adds":[{"parentId":1,"nextId":null,"node":{"id":7}},{"parentId":7,"nextId":7,"node":{"id":8}}]}}"#
+        );
+    }
+
+    /// Random events in any key order, spacing and value, with members missing: whatever the
+    /// SDK is given, the collector stores it back byte for byte.
+    #[test]
+    fn any_event_round_trips() {
+        /// An object's members: each key and what writes its value.
+        type Members = Vec<(&'static str, Box<dyn FnOnce(&mut Gen)>)>;
+        struct Gen {
+            rng: Rng,
+            last: u64,
+            out: String,
+        }
+        impl Gen {
+            fn ws(&mut self) {
+                if self.rng.next(40) == 0 {
+                    self.out.push(' ');
+                }
+            }
+            fn number(&mut self, usual: u64) -> String {
+                match self.rng.next(40) {
+                    0 => "-1".into(),
+                    1 => "1.5".into(),
+                    2 => "18446744073709551616".into(),
+                    3 => "\"7\"".into(),
+                    4 => "null".into(),
+                    5..=8 => (usual + self.rng.next(5)).to_string(),
+                    _ => usual.to_string(),
+                }
+            }
+            /// An object of the members given (each written by its closure), sometimes shuffled,
+            /// sometimes with one left out.
+            fn object(&mut self, mut members: Members) {
+                if self.rng.next(6) == 0 {
+                    let n = members.len() as u64;
+                    for k in 0..members.len() {
+                        members.swap(k, self.rng.next(n) as usize);
+                    }
+                }
+                if !members.is_empty() && self.rng.next(30) == 0 {
+                    let k = self.rng.next(members.len() as u64) as usize;
+                    drop(members.remove(k));
+                }
+                self.out.push('{');
+                for (k, (key, write)) in members.into_iter().enumerate() {
+                    if k > 0 {
+                        self.ws();
+                        self.out.push(',');
+                    }
+                    self.ws();
+                    self.out.push_str(&format!("\"{key}\""));
+                    self.ws();
+                    self.out.push(':');
+                    self.ws();
+                    write(self);
+                    self.ws();
+                }
+                self.out.push('}');
+            }
+            fn value(&mut self, v: String) {
+                self.out.push_str(&v);
+            }
+            fn node(&mut self, depth: u32) {
+                if self.rng.next(60) == 0 {
+                    self.out
+                        .push_str(["7", "null", "\"x\"", "[]"][self.rng.next(4) as usize]);
+                    return;
+                }
+                self.last += 1;
+                let id = self.number(self.last);
+                if let Ok(n) = id.parse() {
+                    self.last = n;
+                }
+                let children = if depth > 3 { 0 } else { self.rng.next(4) };
+                let mut members: Members = vec![
+                    ("type", Box::new(|g: &mut Gen| g.value("2".into()))),
+                    (
+                        "textContent",
+                        Box::new(|g: &mut Gen| g.value(r#""\"id\":3,}""#.into())),
+                    ),
+                    (
+                        "childNodes",
+                        Box::new(move |g: &mut Gen| {
+                            g.out.push('[');
+                            for k in 0..children {
+                                if k > 0 {
+                                    g.out.push(',');
+                                }
+                                g.node(depth + 1);
+                            }
+                            g.out.push(']');
+                        }),
+                    ),
+                    ("id", Box::new(move |g: &mut Gen| g.value(id))),
+                ];
+                for flag in ["isShadowHost", "isShadow"] {
+                    if self.rng.next(4) == 0 {
+                        members.push((flag, Box::new(|g: &mut Gen| g.value("true".into()))));
+                    }
+                }
+                self.object(members);
+            }
+            fn list(&mut self, name: &'static str) {
+                let mut id = self.rng.next(30);
+                let step = self.rng.next(4);
+                self.out.push('[');
+                for k in 0..self.rng.next(6) {
+                    if k > 0 {
+                        self.out.push(',');
+                    }
+                    id += step;
+                    let v = self.number(id);
+                    let mut members: Members = Vec::new();
+                    if name == "removes" {
+                        members.push(("parentId", Box::new(|g: &mut Gen| g.value("1".into()))));
+                    }
+                    members.push(("id", Box::new(move |g: &mut Gen| g.value(v))));
+                    match name {
+                        "texts" => {
+                            members.push(("value", Box::new(|g: &mut Gen| g.value("\"a\"".into()))))
+                        }
+                        "attributes" => members.push((
+                            "attributes",
+                            Box::new(|g: &mut Gen| g.value(r#"{"id":3}"#.into())),
+                        )),
+                        _ if self.rng.next(3) == 0 => members
+                            .push(("isShadow", Box::new(|g: &mut Gen| g.value("true".into())))),
+                        _ => {}
+                    }
+                    self.object(members);
+                }
+                self.out.push(']');
+            }
+            fn event(&mut self) {
+                self.last = self.rng.next(3);
+                let kind = [2, 3, 3, 3, 4][self.rng.next(5) as usize];
+                let source = if self.rng.next(6) == 0 { 2 } else { 0 };
+                self.object(vec![
+                    (
+                        "type",
+                        Box::new(move |g: &mut Gen| g.value(kind.to_string())),
+                    ),
+                    (
+                        "data",
+                        Box::new(move |g: &mut Gen| {
+                            let mut members: Members = vec![(
+                                "source",
+                                Box::new(move |g: &mut Gen| g.value(source.to_string())),
+                            )];
+                            if kind == 2 {
+                                members.push(("node", Box::new(|g: &mut Gen| g.node(0))));
+                            }
+                            for name in ["texts", "attributes", "removes"] {
+                                members.push((name, Box::new(move |g: &mut Gen| g.list(name))));
+                            }
+                            members.push((
+                                "adds",
+                                Box::new(|g: &mut Gen| {
+                                    g.out.push('[');
+                                    for k in 0..g.rng.next(5) {
+                                        if k > 0 {
+                                            g.out.push(',');
+                                        }
+                                        let parent = g.number(g.last);
+                                        let next = if g.rng.next(2) == 0 {
+                                            "null".into()
+                                        } else {
+                                            g.number(g.last)
+                                        };
+                                        g.object(vec![
+                                            (
+                                                "parentId",
+                                                Box::new(move |g: &mut Gen| g.value(parent)),
+                                            ),
+                                            ("nextId", Box::new(move |g: &mut Gen| g.value(next))),
+                                            ("node", Box::new(|g: &mut Gen| g.node(2))),
+                                        ]);
+                                    }
+                                    g.out.push(']');
+                                }),
+                            ));
+                            g.object(members);
+                        }),
+                    ),
+                    ("timestamp", Box::new(|g: &mut Gen| g.value("1".into()))),
+                ]);
+            }
+        }
+        let mut g = Gen {
+            rng: Rng(0x2545_F491_4F6C_DD1D),
+            last: 0,
+            out: String::new(),
+        };
+        let (mut shorter, mut explicit) = (0, 0);
+        for _ in 0..5000 {
+            g.out.clear();
+            g.event();
+            let event = g.out.clone();
+            serde_json::from_str::<serde_json::Value>(&event).expect("the generator writes JSON");
+            let small = compact(&event);
+            let back = restore(&small, 3).unwrap_or_else(|e| panic!("{e:?}: {event} → {small}"));
+            assert_eq!(back, event, "compact: {small}");
+            serde_json::from_str::<serde_json::Value>(&small).expect("valid JSON");
+            shorter += usize::from(small.len() < event.len());
+            explicit += usize::from(small.starts_with(EXPLICIT));
+        }
+        // The runs exercise both paths: numbers left out, and events sent explicit.
+        assert!(shorter > 2000, "{shorter} of 5000 shorter");
+        assert!(
+            (100..2500).contains(&explicit),
+            "{explicit} of 5000 explicit"
+        );
     }
 
     /// A small deterministic generator: random trees, mostly sequential ids with jumps.
@@ -788,7 +1541,9 @@ mod tests {
             e.open_document(meta(id), "CSS1Compat");
             random_tree(&mut e, &mut rng, &mut id, 0);
             e.close();
-            round_trip(&e.finish_full_snapshot(0, 0, 1));
+            let event = e.finish_full_snapshot(0, 0, 1);
+            assert_estimate(&event);
+            round_trip(&event);
 
             let mut m = MutationWriter::new().into_adds();
             for _ in 0..1 + rng.next(3) {
@@ -800,7 +1555,9 @@ mod tests {
                 adds.close();
                 adds.end_add();
             }
-            round_trip(&m.finish(1).unwrap());
+            let event = m.finish(1).unwrap();
+            assert_estimate(&event);
+            round_trip(&event);
         }
     }
 }
@@ -861,11 +1618,75 @@ mod timing {
             );
         }
         eprintln!(
-            "{} bytes → {} in {:?} ({:.0} MB/s)",
+            "snapshot: {} bytes → {} in {:?} ({:.0} MB/s)",
             json.len(),
             small.len(),
             dt,
             json.len() as f64 / dt.as_secs_f64() / 1e6
         );
+        // The mutation workloads' shapes: 1,000 chains of 10 added divs, 10,000 attributes.
+        let mut m = crate::mutation::MutationWriter::new();
+        for id in 0..10_000 {
+            m.attributes(
+                20_000 + id,
+                &[("class", Some(crate::snapshot::AttrValue::Str("foo".into())))],
+            );
+        }
+        let mut m = m.into_adds();
+        let mut id = 30_000;
+        for b in 0..1000 {
+            for d in 0..10 {
+                let adds = m.entry();
+                adds.begin_add(if d == 0 { 21 } else { id }, None);
+                id += 1;
+                adds.open_element(
+                    meta(id),
+                    "div",
+                    &[
+                        (
+                            "branch".into(),
+                            crate::snapshot::AttrValue::Str(b.to_string()),
+                        ),
+                        (
+                            "depth".into(),
+                            crate::snapshot::AttrValue::Str(d.to_string()),
+                        ),
+                    ],
+                    Default::default(),
+                );
+                adds.close();
+                adds.end_add();
+            }
+        }
+        let json = m.finish(1).unwrap_or_default();
+        let mut small = super::compact(&json);
+        let t = std::time::Instant::now();
+        for _ in 0..20 {
+            small = super::compact(&json);
+        }
+        let dt = t.elapsed() / 20;
+        eprintln!(
+            "mutation: {} bytes → {} in {:?} ({:.0} MB/s)",
+            json.len(),
+            small.len(),
+            dt,
+            json.len() as f64 / dt.as_secs_f64() / 1e6
+        );
+    }
+}
+#[cfg(test)]
+mod doc_example {
+    /// PROTOCOL.md's version 3 example is what `compact` writes.
+    #[test]
+    fn protocol_example() {
+        let doc = include_str!("../PROTOCOL.md");
+        let blocks: Vec<String> = doc
+            .split("```json\n")
+            .skip(1)
+            .map(|b| b.split("```").next().unwrap_or_default().replace('\n', ""))
+            .collect();
+        let (full, small) = (&blocks[1], &blocks[2]);
+        assert_eq!(super::compact(full), *small);
+        assert_eq!(super::restore(small, 3).unwrap(), *full);
     }
 }

@@ -65,12 +65,12 @@ fn delivered() -> BTreeMap<(String, u64), Value> {
         let e = &r["envelope"];
         let window = e["windowId"].as_str().unwrap().to_string();
         let seq = e["seq"].as_u64().unwrap();
-        let v2 = e["v"] == 2;
+        let version = e["v"].as_u64().unwrap();
         for (i, event) in e["events"].as_array().unwrap().iter().enumerate() {
-            // v2 leaves out implied node ids: restore them as the collector does.
-            let event = if v2 {
+            // v2 and v3 leave out implied numbers: restore them as the collector does.
+            let event = if version >= 2 {
                 let text = serde_json::to_string(event).unwrap();
-                serde_json::from_str(&tapedeck::wire::restore(&text).unwrap()).unwrap()
+                serde_json::from_str(&tapedeck::wire::restore(&text, version).unwrap()).unwrap()
             } else {
                 event.clone()
             };
@@ -157,7 +157,7 @@ async fn batches_carry_the_envelope_and_every_event_once_in_order() {
     assert!(reqs.len() >= 2, "{} requests", reqs.len());
     let first = &reqs[0];
     let url = first["url"].as_str().unwrap();
-    assert!(url.ends_with("/ingest-a?v=2&encoding=gzip"), "{url}");
+    assert!(url.ends_with("/ingest-a?v=3&encoding=gzip"), "{url}");
     assert!(
         url.starts_with("http://127.0.0.1"),
         "relative endpoints resolve against the page"
@@ -166,7 +166,7 @@ async fn batches_carry_the_envelope_and_every_event_once_in_order() {
     assert_eq!(first["headers"]["x-api-key"], "k1");
     assert!(!first["keepalive"].as_bool().unwrap());
     let e = &first["envelope"];
-    assert_eq!(e["v"], 2);
+    assert_eq!(e["v"], 3);
     let snapshot = serde_json::to_string(&e["events"][1]).unwrap();
     assert!(
         !snapshot.contains(r#""id":2,"#) && snapshot.contains(r#""tagName":"html""#),

@@ -396,6 +396,50 @@ async fn a_batch_larger_than_a_part_arrives_whole() {
     assert_replays(&sink, "root");
 }
 
+/// The same change on many elements (decided once, see `attribute_changes`), runs of it
+/// broken by other changes, and NUL and the list's escape character in names' values, on
+/// the snapshot, attribute and add paths.
+#[wasm_bindgen_test]
+async fn repeated_attribute_changes_and_odd_characters_replay() {
+    fixture(r#"<div id="root"></div>"#);
+    js(r#"const r = document.getElementById('root');
+        for (let i = 0; i < 12; i++) r.append(document.createElement(i % 5 === 4 ? 'span' : 'div'));
+        r.firstChild.setAttribute('data-n', 'a\u0000b\u0001c\u00010');
+        // Names getAttribute would not find as they are: upper case, prefixed, twice.
+        const odd = r.children[1];
+        odd.setAttributeNS(null, 'UP', 'upper'); odd.setAttributeNS('urn:x', 'p:pre', 'fixed');
+        r.children[2].setAttributeNS('urn:y', 'twice', 'first'); r.children[2].setAttributeNS(null, 'twice', 'second');"#);
+    let sink = Sink::start();
+    let snapshot = sink.json();
+    assert!(
+        snapshot.contains(r#""data-n":"a\u0000b\u0001c\u00010""#),
+        "a NUL in an attribute is recorded as it is: {snapshot}"
+    );
+    for attribute in [
+        r#""UP":"upper""#,
+        r#""p:pre":"fixed""#,
+        // The page has both; the recording keeps the last, as rrweb's object does.
+        r#""twice":"second""#,
+    ] {
+        assert!(snapshot.contains(attribute), "{attribute} in {snapshot}");
+    }
+    js(r#"const kids = document.getElementById('root').children;
+        for (let i = 0; i < kids.length; i++) kids[i].classList.add('foo');
+        kids[3].setAttribute('data-x', '1'); kids[3].classList.add('bar');
+        kids[7].setAttribute('data-y', '\u0000\u0001');
+        kids[8].removeAttribute('class'); kids[9].setAttribute('class', '');
+        kids[2].removeAttribute('twice');
+        const n = document.createElement('p'); n.setAttribute('data-z', 'x\u0000y'); kids[0].append(n);"#);
+    sink.flush().await;
+    let events = sink.events();
+    let batch = &mutation_events(&events)[0]["data"];
+    let changes = batch["attributes"].as_array().unwrap();
+    assert_eq!(changes.len(), 11, "{changes:?}");
+    assert_eq!(changes[7]["attributes"]["data-y"], "\u{0}\u{1}");
+    assert_eq!(batch["adds"][0]["node"]["attributes"]["data-z"], "x\u{0}y");
+    assert_replays(&sink, "root");
+}
+
 #[wasm_bindgen_test]
 async fn shadow_roots_existing_and_attached_later_are_observed() {
     fixture(r#"<div id="root"><div id="host"></div><div id="late"></div></div>"#);

@@ -238,6 +238,40 @@ async fn mutations_into_masked_and_blocked_regions_stay_masked() {
     }
 }
 
+/// One change made to many elements is decided per element where the rules look at the
+/// element: a text attribute set on open text and then on masked text, values on inputs.
+#[wasm_bindgen_test]
+async fn the_same_change_on_many_elements_is_masked_per_element() {
+    for preset in PRESETS {
+        fixture(CANARY_PAGE);
+        let sink = Sink::preset(preset);
+        js("for (const id of ['pii', 'marked', 'masked', 'pii', 'blocked-class']) {
+              document.getElementById(id).setAttribute('title', 'canary-same-' + id);
+            }
+            for (const id of ['pii', 'marked', 'masked']) document.getElementById(id).setAttribute('title', 'canary-again');
+            for (const id of ['text', 'email', 'cc']) document.getElementById(id).setAttribute('value', 'canary-same-value');");
+        settle().await;
+        let json = sink.json();
+        for secret in [
+            "canary-same-marked",
+            "canary-same-masked",
+            "canary-same-blocked-class",
+        ] {
+            assert!(!json.contains(secret), "{preset}: {secret} leaked");
+        }
+        assert!(
+            json.matches("canary-again").count() <= 1,
+            "{preset}: only the open paragraph may show its title"
+        );
+        if preset != "relaxed" {
+            assert!(
+                !json.contains("canary-same-value"),
+                "{preset}: input value leaked"
+            );
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_password_switched_to_text_stays_masked() {
     for preset in PRESETS {

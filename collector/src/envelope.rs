@@ -1,8 +1,8 @@
 //! The batch envelope of PROTOCOL.md: parsed and validated in one pass, with an error that names
 //! the field, what it must be and what it was. Events are kept as the exact JSON text the client
-//! sent (no re-serialization): the store saves that text. In a v2 envelope the node ids the
-//! client left out (implied by their order, see PROTOCOL.md) are written back into that text
-//! first, so what is stored is always the full rrweb event.
+//! sent (no re-serialization): the store saves that text. In a v2 or v3 envelope the numbers the
+//! client left out (implied by the events' structure, see PROTOCOL.md) are written back into
+//! that text first, so what is stored is always the full rrweb event.
 
 use std::borrow::Cow;
 
@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 
 /// The newest protocol version this collector speaks (`v` in the query and in the envelope);
 /// it speaks 1 (every event in full) too.
-pub const PROTOCOL_VERSION: u64 = 2;
+pub const PROTOCOL_VERSION: u64 = 3;
 /// Longest `sessionId` / `windowId`, in characters.
 pub const MAX_ID_CHARS: usize = 64;
 /// Largest integer a JS number holds exactly: `seq + index` must stay below it.
@@ -37,7 +37,7 @@ pub struct Event<'a> {
     pub timestamp: i64,
     /// `data.href` of a Meta event: the page it starts.
     pub href: Option<String>,
-    /// The event exactly as sent (v2: with its implied node ids written back).
+    /// The event exactly as sent (v2, v3: with its implied numbers written back).
     pub json: Cow<'a, str>,
 }
 
@@ -129,7 +129,7 @@ pub fn parse(body: &[u8]) -> Result<Batch<'_>, Invalid> {
     let fields: Fields =
         serde_json::from_str(raw.get()).map_err(|e| invalid(format!("envelope: {e}")))?;
 
-    let version = check_version(required(fields.v, "v", "the integer 1 or 2")?)?;
+    let version = check_version(required(fields.v, "v", "the integer 1, 2 or 3")?)?;
     let session_id = id(
         required(fields.session_id, "sessionId", ID_EXPECTED)?,
         "sessionId",
@@ -204,12 +204,12 @@ fn integer(raw: &RawValue) -> Option<i64> {
 
 fn check_version(raw: &RawValue) -> Result<u64, Invalid> {
     match integer(raw) {
-        Some(v @ 1..=2) => Ok(v as u64),
+        Some(v @ 1..=3) => Ok(v as u64),
         Some(v) => Err(invalid(format!(
-            "unsupported protocol version `v`: {v} (this collector speaks 1 and {PROTOCOL_VERSION})"
+            "unsupported protocol version `v`: {v} (this collector speaks 1 to {PROTOCOL_VERSION})"
         ))),
         None => Err(invalid(format!(
-            "`v` must be the integer 1 or 2, got {}",
+            "`v` must be the integer 1, 2 or 3, got {}",
             shown(raw)
         ))),
     }
@@ -306,9 +306,10 @@ fn event(i: usize, raw: &RawValue, version: u64) -> Result<Event<'_>, Invalid> {
                 }),
             _ => None,
         };
-    // Only FullSnapshot (2) and incremental (3: Mutation adds) events hold nodes.
-    let json = if version >= 2 && matches!(kind, 2 | 3) {
-        tapedeck::wire::restore(raw.get())
+    // Only FullSnapshot (2) and incremental (3: Mutation) events hold implied numbers; in v3
+    // any event may be sent explicit (behind `"implied":false`).
+    let json = if version >= 3 || (version == 2 && matches!(kind, 2 | 3)) {
+        tapedeck::wire::restore(raw.get(), version)
             .map_err(|e| invalid(format!("`events[{i}]`: {}", e.0)))?
     } else {
         Cow::Borrowed(raw.get())
@@ -372,40 +373,97 @@ mod tests {
         r#"{"parentId":10,"nextId":null,"node":{"type":3,"textContent":"t","id":11}}]},"timestamp":1700000000001}"#
     );
 
+    const MUTATION: &str = concat!(
+        r#"{"type":3,"data":{"source":0,"texts":[{"id":4,"value":"a"},{"id":5,"value":"b"}],"#,
+        r#""attributes":[{"id":20,"attributes":{"class":"foo"}},{"id":22,"attributes":{"class":"foo"}},{"id":24,"attributes":{"class":"foo"}}],"#,
+        r#""removes":[{"parentId":9,"id":30},{"parentId":9,"id":31,"isShadow":true}],"#,
+        r#""adds":[{"parentId":9,"nextId":null,"node":{"type":2,"tagName":"p","attributes":{},"childNodes":[],"id":40}},"#,
+        r#"{"parentId":40,"nextId":null,"node":{"type":3,"textContent":"t","id":41}},"#,
+        r#"{"parentId":40,"nextId":41,"node":{"type":3,"textContent":"u","id":42}}]},"timestamp":1700000000002}"#
+    );
+
+    fn v(version: u64, events: &[&str]) -> String {
+        envelope(&format!(r#""events":[{}]"#, events.join(",")))
+            .replace(r#""v":1"#, &format!(r#""v":{version}"#))
+    }
+
     #[test]
-    fn v2_restores_implied_node_ids_exactly() {
-        let events = [SNAPSHOT, ADDS, EVENT];
+    fn v3_restores_implied_numbers_exactly() {
+        let events = [SNAPSHOT, ADDS, EVENT, MUTATION];
         let compact: Vec<String> = events
             .iter()
             .map(|e| tapedeck::wire::compact(e).into_owned())
             .collect();
         assert!(!compact[0].contains(r#""id":2"#) && compact[0].contains(r#""id":9"#));
         assert!(!compact[1].contains(r#""id":11"#) && compact[1].contains(r#""id":10"#));
-        let body = envelope(&format!(r#""events":[{}]"#, compact.join(",")))
-            .replace(r#""v":1"#, r#""v":2"#);
+        for gone in [r#""id":5"#, r#""id":24"#, r#""id":31"#, r#""nextId":41"#] {
+            assert!(!compact[3].contains(gone), "{gone} in {}", compact[3]);
+        }
+        assert!(compact[3].contains(r#"{"nextId":null,"node":{"type":3,"textContent":"t"}}"#));
+        let compact: Vec<&str> = compact.iter().map(String::as_str).collect();
+        let body = v(3, &compact);
         let batch = parse(body.as_bytes()).unwrap();
         let stored: Vec<&str> = batch.events.iter().map(|e| &*e.json).collect();
         assert_eq!(stored, events);
         // A v1 envelope is stored as sent, even when ids are missing.
         let body = envelope(&format!(r#""events":[{}]"#, compact[0]));
         assert_eq!(parse(body.as_bytes()).unwrap().events[0].json, compact[0]);
+        // An event sent explicit is stored without its marker, whatever its type.
+        let marked = r#"{"implied":false,"type":4,"data":{"href":"h"},"timestamp":1}"#;
+        let body = v(3, &[marked]);
+        let batch = parse(body.as_bytes()).unwrap();
+        assert_eq!(
+            batch.events[0].json,
+            r#"{"type":4,"data":{"href":"h"},"timestamp":1}"#
+        );
+    }
+
+    /// v2 envelopes (SDKs before v3) are read with the v2 rule only: node ids.
+    #[test]
+    fn v2_restores_node_ids_only() {
+        let v2 = concat!(
+            r#"{"type":3,"data":{"source":0,"texts":[{"id":4,"value":"a"},{"value":"b"}],"attributes":[],"removes":[],"#,
+            r#""adds":[{"parentId":9,"nextId":null,"node":{"type":3,"textContent":"t","id":40}},"#,
+            r#"{"parentId":40,"nextId":null,"node":{"type":3,"textContent":"u"}}]},"timestamp":1}"#
+        );
+        let body = v(2, &[v2]);
+        let batch = parse(body.as_bytes()).unwrap();
+        assert_eq!(
+            batch.events[0].json,
+            v2.replace(r#""textContent":"u"}"#, r#""textContent":"u","id":41}"#)
+        );
+        // A marker means nothing in v2.
+        let marked = r#"{"implied":false,"type":4,"data":{},"timestamp":1}"#;
+        assert_eq!(
+            parse(v(2, &[marked]).as_bytes()).unwrap().events[0].json,
+            marked
+        );
     }
 
     #[test]
-    fn v2_refuses_nodes_the_rule_cannot_complete() {
-        let v2 = |event: &str| {
-            error(
-                &envelope(&format!(r#""events":[{EVENT},{event}]"#))
-                    .replace(r#""v":1"#, r#""v":2"#),
-            )
-        };
+    fn v3_refuses_numbers_the_rules_cannot_complete() {
+        let v3 = |event: &str| error(&v(3, &[EVENT, event]));
         assert_eq!(
-            v2(r#"{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":3,"id":"x"},{"type":3}],"id":1}},"timestamp":1}"#),
+            v3(r#"{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":3,"id":"x"},{"type":3}],"id":1}},"timestamp":1}"#),
             "`events[1]`: node 2 of `data.node` (pre-order) has no `id`, and none is implied: the node before it has no integer id"
         );
         assert_eq!(
-            v2(r#"{"type":3,"data":{"source":0,"adds":[{"parentId":1,"nextId":null,"node":"p"}]},"timestamp":1}"#),
+            v3(r#"{"type":3,"data":{"source":0,"adds":[{"parentId":1,"nextId":null,"node":"p"}]},"timestamp":1}"#),
             "`events[1]`: a node in `data.adds[].node` (or its `childNodes`) must be an object, got a string at byte 72"
+        );
+        assert_eq!(
+            v3(r#"{"type":3,"data":{"source":0,"adds":[{"nextId":null,"node":{"type":3,"id":5}}]},"timestamp":1}"#),
+            "`events[1]`: `data.adds[0]` has no `parentId`, and none is implied: no node comes before it"
+        );
+        assert_eq!(
+            v3(r#"{"type":3,"data":{"source":0,"removes":[{"parentId":1,"id":"a"},{"parentId":1}]},"timestamp":1}"#),
+            "`events[1]`: `data.removes[1]` has no `id`, and none is implied: the entry before it has no integer id (or the step leaves the integers)"
+        );
+        // The same events are stored as sent in v1, which implies nothing.
+        let event = r#"{"type":3,"data":{"source":0,"texts":[{"value":"b"}]},"timestamp":1}"#;
+        assert_eq!(
+            parse(v(1, &[event]).as_bytes()).unwrap().events[0].json,
+            event
         );
     }
 
@@ -457,7 +515,7 @@ mod tests {
     fn each_missing_field_is_named() {
         assert_eq!(
             error(&without("v")),
-            "missing field `v` (expected the integer 1 or 2)"
+            "missing field `v` (expected the integer 1, 2 or 3)"
         );
         assert_eq!(
             error(&without("sessionId")),
@@ -485,15 +543,15 @@ mod tests {
     fn wrong_types_are_named_with_what_was_sent() {
         assert_eq!(
             error(&with("v", "\"1\"")),
-            "`v` must be the integer 1 or 2, got the string \"1\""
+            "`v` must be the integer 1, 2 or 3, got the string \"1\""
         );
         assert_eq!(
-            error(&with("v", "3")),
-            "unsupported protocol version `v`: 3 (this collector speaks 1 and 2)"
+            error(&with("v", "4")),
+            "unsupported protocol version `v`: 4 (this collector speaks 1 to 3)"
         );
         assert_eq!(
             error(&with("v", "null")),
-            "`v` must be the integer 1 or 2, got null"
+            "`v` must be the integer 1, 2 or 3, got null"
         );
         assert_eq!(
             error(&with("sessionId", "12")),

@@ -240,10 +240,11 @@ fn plain_batch_in_the_beacon_form_is_stored() {
     assert_eq!(events_of(&agent, &server, "s-1"), events);
 }
 
-/// A v2 batch as the SDK sends it: node ids implied by their order are left out; the
-/// collector stores the full rrweb events, byte for byte as the SDK wrote them.
+/// A v3 batch as the SDK sends it: node ids implied by their order, and the parent, next and
+/// entry ids implied by the mutation's structure, are left out; the collector stores the full
+/// rrweb events, byte for byte as the SDK wrote them.
 #[test]
-fn v2_batch_with_implied_ids_is_stored_in_full() {
+fn v3_batch_with_implied_ids_is_stored_in_full() {
     let server = Server::start();
     let agent = agent();
     let full = [
@@ -254,8 +255,10 @@ fn v2_batch_with_implied_ids_is_stored_in_full() {
             r#""initialOffset":{"top":0,"left":0}},"timestamp":1700000000001}"#
         ),
         concat!(
-            r#"{"type":3,"data":{"source":0,"texts":[],"attributes":[],"removes":[],"adds":[{"parentId":2,"nextId":null,"#,
-            r#""node":{"type":2,"tagName":"p","attributes":{},"childNodes":[],"id":8}}]},"timestamp":1700000000002}"#
+            r#"{"type":3,"data":{"source":0,"texts":[],"attributes":[{"id":3,"attributes":{"a":"1"}},{"id":4,"attributes":{"a":"1"}}],"#,
+            r#""removes":[],"adds":[{"parentId":2,"nextId":null,"#,
+            r#""node":{"type":2,"tagName":"p","attributes":{},"childNodes":[],"id":8}},"#,
+            r#"{"parentId":8,"nextId":null,"node":{"type":3,"textContent":"c","id":9}}]},"timestamp":1700000000002}"#
         ),
     ];
     let wire: Vec<String> = full
@@ -263,14 +266,15 @@ fn v2_batch_with_implied_ids_is_stored_in_full() {
         .map(|e| tapedeck::wire::compact(e).into_owned())
         .collect();
     assert_eq!(wire[1].matches(r#""id""#).count(), 1, "{}", wire[1]);
+    assert!(!wire[2].contains(r#""id":4"#) && !wire[2].contains(r#""parentId":8"#));
     let body = format!(
-        r#"{{"v":2,"sessionId":"s-v2","windowId":"w-1","seq":0,"sentAt":1700000000009,"events":[{}]}}"#,
+        r#"{{"v":3,"sessionId":"s-v2","windowId":"w-1","seq":0,"sentAt":1700000000009,"events":[{}]}}"#,
         wire.join(",")
     );
     let reply = post(
         &agent,
         &server,
-        "?v=2&encoding=gzip",
+        "?v=3&encoding=gzip",
         &[],
         &gzip(body.as_bytes()),
     );
@@ -284,7 +288,7 @@ fn v2_batch_with_implied_ids_is_stored_in_full() {
         r#""node":[8]"#,
     );
     assert!(bad.contains(r#""node":[8]"#));
-    let reply = post(&agent, &server, "?v=2&encoding=none", &[], bad.as_bytes());
+    let reply = post(&agent, &server, "?v=3&encoding=none", &[], bad.as_bytes());
     assert_eq!(reply.status, 400, "{}", reply.body);
     assert!(
         reply.error().starts_with("`events[2]`"),
@@ -295,6 +299,20 @@ fn v2_batch_with_implied_ids_is_stored_in_full() {
         get(&agent, &server, "/api/sessions/s-v2b/events").status,
         404
     );
+    // The first add without its `parentId`: nothing comes before it to imply one.
+    let bad = body
+        .replace(r#""s-v2""#, r#""s-v2c""#)
+        .replace(r#"{"parentId":2,"nextId":null,"#, r#"{"nextId":null,"#);
+    let reply = post(&agent, &server, "?v=3&encoding=none", &[], bad.as_bytes());
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert_eq!(
+        reply.error(),
+        "`events[2]`: `data.adds[0]` has no `parentId`, and none is implied: no node comes before it"
+    );
+    // A collector that speaks v2 only would refuse the batch: the v2 rule does not fill the
+    // numbers v3 leaves out.
+    let as_v2 = tapedeck::wire::restore(&wire[2], 2).unwrap();
+    assert_ne!(as_v2, full[2]);
 }
 
 #[test]
@@ -599,7 +617,7 @@ fn malformed_envelopes_are_400_naming_the_field_and_keep_what_was_stored() {
             edit(&|m| {
                 m.remove("v");
             }),
-            "missing field `v` (expected the integer 1 or 2)".into(),
+            "missing field `v` (expected the integer 1, 2 or 3)".into(),
         ),
         (
             edit(&|m| {
@@ -635,13 +653,13 @@ fn malformed_envelopes_are_400_naming_the_field_and_keep_what_was_stored() {
             edit(&|m| {
                 m.insert("v".into(), json!("1"));
             }),
-            "`v` must be the integer 1 or 2, got the string \"1\"".into(),
+            "`v` must be the integer 1, 2 or 3, got the string \"1\"".into(),
         ),
         (
             edit(&|m| {
-                m.insert("v".into(), json!(3));
+                m.insert("v".into(), json!(4));
             }),
-            "unsupported protocol version `v`: 3 (this collector speaks 1 and 2)".into(),
+            "unsupported protocol version `v`: 4 (this collector speaks 1 to 3)".into(),
         ),
         (
             edit(&|m| {
@@ -736,11 +754,11 @@ fn bad_query_or_content_encoding_is_refused() {
     let server = Server::start();
     let agent = agent();
     let body = envelope("s-q", "w", 0, &run_of(0, 1, 1));
-    let v3 = post(&agent, &server, "?v=3&encoding=none", &[], body.as_bytes());
-    assert_eq!(v3.status, 400);
+    let v4 = post(&agent, &server, "?v=4&encoding=none", &[], body.as_bytes());
+    assert_eq!(v4.status, 400);
     assert_eq!(
-        v3.error(),
-        "query parameter `v` must be 1 or 2 (the protocol versions this collector speaks), got `3`"
+        v4.error(),
+        "query parameter `v` must be 1, 2 or 3 (the protocol versions this collector speaks), got `4`"
     );
     let br = post(&agent, &server, "?v=1&encoding=br", &[], body.as_bytes());
     assert_eq!(

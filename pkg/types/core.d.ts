@@ -27,7 +27,7 @@ export interface RecordOptions {
     maxQueueBytes?: number;
     /** "gzip" (default, done in wasm) or "none". */
     compression?: 'gzip' | 'none';
-    /** Leave out node ids implied by their order on the wire (protocol v2, about 40 % fewer gzip bytes for a snapshot); false sends protocol v1, every event in full, for a collector that only speaks v1 (default true). */
+    /** Leave out ids implied by the events' structure on the wire (protocol v3, about 40 % fewer gzip bytes for a snapshot); false sends protocol v1, every event in full, for a collector that does not speak v3 (default true). */
     impliedIds?: boolean;
     /** Told about delivery problems: a batch rejected or too large, data dropped. */
     onError?: (error: Error & { kind: 'rejected' | 'too-large' | 'dropped'; status?: number }) => void;
@@ -165,12 +165,12 @@ export interface InitOutput {
     readonly recorder_snapshotted: (a: number) => any;
     readonly recorder_stop: (a: number) => any;
     readonly recorder_takeFullSnapshot: (a: number) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__hc9a14d2d68df00e2: (a: number, b: number, c: any, d: any, e: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__hfb492b7440892037: (a: number, b: number, c: any, d: any, e: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h18d1e1dc8c649040: (a: number, b: number, c: any, d: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h18d1e1dc8c649040_10: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h49636e9d51a84ca0: (a: number, b: number, c: any) => [number, number];
-    readonly wasm_bindgen__convert__closures_____invoke__h4dff2de7a67b902c: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__h3e3a7ce576342f93: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h85af2cb9dc00c4e4: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h00933988fc0824a6: (a: number, b: number, c: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__he62bfe12820f2ba1: (a: number, b: number, c: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h482ac12a219236c1: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;

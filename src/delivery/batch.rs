@@ -3,11 +3,11 @@
 
 use crate::protocol::Timestamp;
 
-/// The protocol version of an envelope (see PROTOCOL.md): 2 when node ids implied by their
-/// order are left out, 1 when every event is sent in full.
+/// The protocol version of an envelope (see PROTOCOL.md): 3 when numbers implied by the
+/// events' structure are left out ([`crate::wire::VERSION`]), 1 when every event is sent in full.
 pub fn protocol_version(implied_ids: bool) -> u64 {
     if implied_ids {
-        2
+        crate::wire::VERSION
     } else {
         1
     }
@@ -199,7 +199,7 @@ mod tests {
         };
         assert_eq!(
             batch.envelope("s", "w", 5, true),
-            r#"{"v":2,"sessionId":"s","windowId":"w","seq":0,"sentAt":5,"events":[{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":3,"textContent":"a"}]},"initialOffset":{"top":0,"left":0}},"timestamp":1},{"type":3,"data":{"n":1},"timestamp":1}]}"#
+            r#"{"v":3,"sessionId":"s","windowId":"w","seq":0,"sentAt":5,"events":[{"type":2,"data":{"node":{"type":0,"childNodes":[{"type":3,"textContent":"a"}]},"initialOffset":{"top":0,"left":0}},"timestamp":1},{"type":3,"data":{"n":1},"timestamp":1}]}"#
         );
         assert_eq!(batch.events[0], snapshot);
     }

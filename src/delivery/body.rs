@@ -3,13 +3,14 @@
 //! tail go straight into the output. Neither the envelope nor an event's compact form is
 //! ever held whole: for a 100,000-node page each was one more copy of an 8 MB snapshot, and
 //! wasm memory keeps its high-water mark for good. An event is written from its own text,
-//! skipping the ranges its compact form leaves out ([`crate::wire::compact_cuts`]).
+//! skipping the ranges its compact form leaves out ([`crate::wire::compact_plan`]).
 
 use super::batch::{protocol_version, Batch};
 use super::gzip::GzipStream;
 use crate::config::Compression;
 use crate::json::JsonWriter;
 use crate::protocol::Timestamp;
+use crate::wire::Plan;
 
 /// Gzip output is reserved at this fraction of the events' size: compact events compress
 /// about 15 to 20 times; a larger body grows its buffer once or twice.
@@ -139,23 +140,33 @@ impl BodyWriter {
                 break;
             };
             if self.current.is_none() {
-                let cuts = match (self.implied_ids, self.nodes.take()) {
-                    (false, _) => Vec::new(),
+                let plan = match (self.implied_ids, self.nodes.take()) {
+                    (false, _) => Plan::Same,
                     (true, None) if event.len() >= COUNT_ALONE_BYTES => {
                         self.nodes = Some(crate::wire::node_estimate(event));
                         return false;
                     }
                     (true, nodes) => {
                         let nodes = nodes.unwrap_or_else(|| crate::wire::node_estimate(event));
-                        crate::wire::compact_cuts_sized(event, nodes).unwrap_or_default()
+                        crate::wire::compact_plan_sized(event, nodes)
                     }
                 };
                 if self.next > 0 {
                     self.out.write(b",");
                 }
+                let (cuts, at) = match plan {
+                    Plan::Same => (Vec::new(), 0),
+                    Plan::Cuts(cuts) => (cuts, 0),
+                    // The marker takes the place of the opening `{` (see `wire::compact`).
+                    Plan::Explicit if event.starts_with('{') => {
+                        self.out.write(crate::wire::EXPLICIT.as_bytes());
+                        (Vec::new(), 1)
+                    }
+                    Plan::Explicit => (Vec::new(), 0),
+                };
                 self.current = Some(Current {
                     cuts,
-                    at: 0,
+                    at,
                     next_cut: 0,
                 });
             }
@@ -258,6 +269,8 @@ mod tests {
                 r#"{"type":3,"data":{"source":2,"type":1,"id":5,"x":1,"y":2},"timestamp":1}"#
                     .into(),
                 snapshot(40),
+                // A node without its id: the rules cannot express it, it goes behind the marker.
+                r#"{"type":2,"data":{"node":{"type":0,"childNodes":[]}},"timestamp":1}"#.into(),
             ],
         }
     }
@@ -302,6 +315,7 @@ mod tests {
         let v1 = batch.envelope("s-1", "w-1", 99, false);
         let v2 = batch.envelope("s-1", "w-1", 99, true);
         assert!(v2.len() < v1.len() * 9 / 10);
+        assert!(v2.contains(crate::wire::EXPLICIT), "the marked event");
         serde_json::from_str::<serde_json::Value>(&v2).unwrap();
     }
 

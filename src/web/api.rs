@@ -37,7 +37,7 @@ export interface RecordOptions {
   maxQueueBytes?: number;
   /** "gzip" (default, done in wasm) or "none". */
   compression?: 'gzip' | 'none';
-  /** Leave out node ids implied by their order on the wire (protocol v2, about 40 % fewer gzip bytes for a snapshot); false sends protocol v1, every event in full, for a collector that only speaks v1 (default true). */
+  /** Leave out ids implied by the events' structure on the wire (protocol v3, about 40 % fewer gzip bytes for a snapshot); false sends protocol v1, every event in full, for a collector that does not speak v3 (default true). */
   impliedIds?: boolean;
   /** Told about delivery problems: a batch rejected or too large, data dropped. */
   onError?: (error: Error & { kind: 'rejected' | 'too-large' | 'dropped'; status?: number }) => void;

@@ -8,7 +8,7 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, NamedNodeMap, Node, ShadowRoot};
+use web_sys::{Element, Node, ShadowRoot};
 
 #[wasm_bindgen(module = "/src/web/glue.js")]
 extern "C" {
@@ -17,9 +17,6 @@ extern "C" {
     pub fn node_type(node: &Node) -> u16;
     pub fn node_value(node: &Node) -> Option<String>;
     pub fn tag_name(element: &Element) -> String;
-    #[wasm_bindgen(js_name = attributes_of)]
-    pub fn attributes(element: &Element) -> NamedNodeMap;
-    pub fn has_attributes(element: &Element) -> bool;
     pub fn shadow_root(element: &Element) -> Option<ShadowRoot>;
     pub fn namespace_uri(element: &Element) -> Option<String>;
     pub fn scroll_left(element: &Element) -> f64;

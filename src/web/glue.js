@@ -10,7 +10,7 @@ const nodeType = get(N, 'nodeType'), nodeValue = get(N, 'nodeValue');
 const tagName = get(E, 'tagName'), attributes = get(E, 'attributes');
 const shadowRoot = get(E, 'shadowRoot'), namespaceURI = get(E, 'namespaceURI');
 const scrollLeft = get(E, 'scrollLeft'), scrollTop = get(E, 'scrollTop');
-const hasAttributes = E.hasAttributes;
+const hasAttributes = E.hasAttributes, getAttributeNames = E.getAttributeNames, getAttribute = E.getAttribute;
 const parentNode = get(N, 'parentNode'), lastChild = get(N, 'lastChild');
 const previousSibling = get(N, 'previousSibling'), isConnected = get(N, 'isConnected');
 const host = get(ShadowRoot.prototype, 'host');
@@ -19,8 +19,6 @@ export function next_sibling(n) { return nextSibling.call(n); }
 export function node_type(n) { return nodeType.call(n); }
 export function node_value(n) { return nodeValue.call(n); }
 export function tag_name(e) { return tagName.call(e); }
-export function attributes_of(e) { return attributes.call(e); }
-export function has_attributes(e) { return hasAttributes.call(e); }
 export function shadow_root(e) { return shadowRoot.call(e); }
 export function namespace_uri(e) { return namespaceURI.call(e); }
 export function scroll_left(e) { return scrollLeft.call(e); }
@@ -34,6 +32,10 @@ export function is_connected(n) { return isConnected.call(n); }
 export function shadow_host(r) { return host.call(r); }
 const attrName = get(Attr.prototype, 'name'), attrValue = get(Attr.prototype, 'value');
 const mapLength = get(NamedNodeMap.prototype, 'length'), mapItem = NamedNodeMap.prototype.item;
+// Fields of the strings handed to the recorder are separated by NUL; a NUL (or the escape
+// character 1) in a field is escaped as 1 '0' (1 '1'), see `unescape_field` in serialize.rs.
+const escapeField = (v) => (v.indexOf('\0') === -1 && v.indexOf('\x01') === -1
+  ? v : v.replace(/[\0\x01]/g, (c) => (c === '\0' ? '\x010' : '\x011')));
 // Runs `cb` in a new task soon, letting the page handle input and render first.
 export function next_task(cb) {
   const s = globalThis.scheduler;
@@ -129,16 +131,33 @@ export function collect_flags(c) { return Uint8Array.from(c.flags); }
 
 // An element's tag name and attributes in one crossing: "S TAG\0name\0value\0name\0value",
 // S being "1" when the element hosts an open shadow root, else "0" (one crossing fewer per
-// element). NUL cannot be told apart from the separator, so an element with one gets null
-// (the slow path then reads it attribute by attribute).
+// element). NUL (and the escape character 1) in names and values are escaped (`escapeField`).
+// Values are read by name: `attributes` would make an Attr node per attribute, twice the
+// cost. A name that `getAttribute` may not find as it is (upper case: an HTML element looks
+// names up lower-cased; a prefix, or a name twice: namespaced attributes) is read from the
+// Attr nodes.
+const UPPER_OR_PREFIX = /[A-Z:]/;
 export function tag_and_attributes(e) {
-  let out = (shadowRoot.call(e) ? '1' : '0') + tagName.call(e);
-  if (!hasAttributes.call(e)) return out;
-  const map = attributes.call(e), n = mapLength.call(map);
+  const head = (shadowRoot.call(e) ? '1' : '0') + tagName.call(e);
+  if (!hasAttributes.call(e)) return head;
+  const names = getAttributeNames.call(e), n = names.length;
+  let out = head;
   for (let i = 0; i < n; i++) {
-    const a = mapItem.call(map, i), name = attrName.call(a), value = attrValue.call(a);
-    if (value.indexOf('\0') !== -1) return null;
-    out += '\0' + name + '\0' + value;
+    const name = names[i];
+    if (UPPER_OR_PREFIX.test(name)) return head + attributes_of_nodes(e);
+    for (let j = 0; j < i; j++) if (names[j] === name) return head + attributes_of_nodes(e);
+    const value = getAttribute.call(e, name);
+    if (value === null) return head + attributes_of_nodes(e);
+    out += '\0' + escapeField(name) + '\0' + escapeField(value);
+  }
+  return out;
+}
+function attributes_of_nodes(e) {
+  const map = attributes.call(e), n = mapLength.call(map);
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    const a = mapItem.call(map, i);
+    out += '\0' + escapeField(attrName.call(a)) + '\0' + escapeField(attrValue.call(a));
   }
   return out;
 }
@@ -147,11 +166,10 @@ export function tag_and_attributes(e) {
 export function mirror_get(ids, n) { const id = ids.get(n); return id === undefined ? -1 : id; }
 export function mirror_set(ids, n, id) { ids.set(n, id); }
 // What describing a node reads first, in one crossing: "E" + `tag_and_attributes` for an
-// element ("e" when that has to be read the slow way), "T" / "C" + the value of a text or
-// comment node, "O" for any other node.
+// element, "T" / "C" + the value of a text or comment node, "O" for any other node.
 export function read_node(n) {
   const type = nodeType.call(n);
-  if (type === 1) { const packed = tag_and_attributes(n); return packed === null ? 'e' : 'E' + packed; }
+  if (type === 1) return 'E' + tag_and_attributes(n);
   if (type === 3) return 'T' + nodeValue.call(n);
   if (type === 8) return 'C' + nodeValue.call(n);
   return 'O';
@@ -272,19 +290,18 @@ export function group_records(records, acc) {
   return acc;
 }
 export function record_count(acc) { return acc ? acc.count : 0; }
-// NUL separates the fields below; a NUL (or the escape character 1) in a string is escaped.
-const NUL_OR_ESCAPE = /[\0\x01]/;
-const escapeField = (v) => (NUL_OR_ESCAPE.test(v) ? v.replace(/[\0\x01]/g, (c) => (c === '\0' ? '\x010' : '\x011')) : v);
-const getAttribute = E.getAttribute, ownerDocument = get(N, 'ownerDocument');
+const ownerDocument = get(N, 'ownerDocument');
 const utf8 = new TextEncoder();
 // The attribute changes of a batch that the replay needs, in one string: for every element
 // the replay has from before the batch (an id below `fresh`), still in the page and not
 // blocked, as UTF-8 text: "id\0flags\0tagName\0count\0" then "name\0" + ("=" + value | "-" removed) + "\0"
-// per attribute whose value differs from before the batch. flags: 1 = not in `top` document,
-// 2 = was a password field. `elements` holds the listed elements, in the same order.
+// per attribute whose value differs from before the batch, or "id\0s\0" when flags, tag name
+// and changes are those of the element listed before (a class set on every row: the
+// recorder then decides them once). flags: 1 = not in `top` document, 2 = was a password
+// field. `elements` holds the listed elements, in the same order.
 export function attribute_changes(acc, ids, fresh, blocked, top) {
   const elements = [];
-  let text = '';
+  let text = '', lastFields = null, lastTag = null, lastFlags = -1;
   for (const [el, names] of acc.attrs) {
     const id = ids.get(el);
     if (id === undefined || id >= fresh || !isConnected.call(el) || blocked.has(el)) continue;
@@ -302,7 +319,13 @@ export function attribute_changes(acc, ids, fresh, blocked, top) {
     elements.push(el);
     // Tag names never hold NUL (neither the parser nor createElement makes one), and one
     // with the escape character is no valid name: recorded as div either way.
-    text += id + '\0' + flags + '\0' + tagName.call(el) + '\0' + count + '\0' + fields;
+    const tag = tagName.call(el);
+    if (fields === lastFields && tag === lastTag && flags === lastFlags) {
+      text += id + '\0s\0';
+      continue;
+    }
+    text += id + '\0' + flags + '\0' + tag + '\0' + count + '\0' + fields;
+    lastFields = fields; lastTag = tag; lastFlags = flags;
   }
   // As UTF-8 bytes: a long string crosses into wasm through a JS loop per character, which
   // for a call made once per batch never gets optimised; the encoder is native.

@@ -15,7 +15,7 @@ use super::patch::Patch;
 use super::privacy::PrivacyGuard;
 use super::recorder::{now, FoundRoots, Part, Session};
 use super::serialize::{
-    Described, ParentContext, PendingFrame, SerializeOptions, Serializer, Subject,
+    unescape_field, Described, ParentContext, PendingFrame, SerializeOptions, Serializer, Subject,
 };
 use crate::mutation::{MutationAdds, MutationWriter};
 use crate::protocol::Timestamp;
@@ -314,25 +314,37 @@ struct Batch {
 const CHANGE_OTHER_DOCUMENT: u32 = 1;
 const CHANGE_WAS_PASSWORD: u32 = 2;
 
-/// A field of `attribute_changes`' list, its NUL and escape characters restored.
-fn unescape_field(field: &str) -> std::borrow::Cow<'_, str> {
-    if !field.contains('\u{1}') {
-        return std::borrow::Cow::Borrowed(field);
+/// An element's entry in `attribute_changes`' list: its flags, tag name as the page has it,
+/// and `count` changes, whose fields `list` holds.
+#[derive(Clone, Copy)]
+struct ChangeEntry<'t> {
+    flags: u32,
+    raw_tag: &'t str,
+    count: usize,
+    list: &'t str,
+}
+
+/// The NUL-terminated fields of `attribute_changes`' list, as slices of its text.
+struct Fields<'t> {
+    text: &'t str,
+}
+
+impl<'t> Fields<'t> {
+    fn next(&mut self) -> Option<&'t str> {
+        let end = self.text.bytes().position(|b| b == 0)?;
+        let field = self.text.get(..end)?;
+        self.text = self.text.get(end + 1..)?;
+        Some(field)
     }
-    let mut out = String::with_capacity(field.len());
-    let mut chars = field.chars();
-    while let Some(c) = chars.next() {
-        if c != '\u{1}' {
-            out.push(c);
-            continue;
+
+    /// The next `n` fields as one slice, separators included.
+    fn take(&mut self, n: usize) -> Option<&'t str> {
+        let all = self.text;
+        for _ in 0..n {
+            self.next()?;
         }
-        match chars.next() {
-            Some('0') => out.push('\0'),
-            Some(_) => out.push('\u{1}'),
-            None => {}
-        }
+        all.get(..all.len() - self.text.len())
     }
-    std::borrow::Cow::Owned(out)
 }
 
 impl Batch {
@@ -509,48 +521,84 @@ impl Batch {
         let elements: Array = get("elements").unchecked_into();
         let bytes = get("bytes").unchecked_into::<js_sys::Uint8Array>().to_vec();
         let text = String::from_utf8(bytes).unwrap_or_default();
-        let mut fields = text.split('\0').map(unescape_field);
+        let mut fields = Fields { text: &text };
         let mut index = 0;
         let mut changed: Vec<(std::borrow::Cow<str>, Option<AttrValue>)> = Vec::new();
+        // The entry listed last, and whether `changed` holds what was decided for it without
+        // reading its element: an entry "the same" as it is then written as it was.
+        let mut last: Option<ChangeEntry> = None;
+        let mut reusable = false;
         // Most changed elements share a tag name (a class set on every row): normalised once.
         let mut last_tag = (String::new(), String::new());
-        while let (Some(id), Some(flags), Some(raw_tag), Some(count)) =
-            (fields.next(), fields.next(), fields.next(), fields.next())
-        {
-            let (Ok(id), Ok(flags), Ok(count)) = (
-                id.parse::<u32>(),
-                flags.parse::<u32>(),
-                count.parse::<usize>(),
-            ) else {
+        while let Some(id) = fields.next() {
+            let Ok(id) = id.parse::<u32>() else {
                 return;
             };
             let i = index;
             index += 1;
+            let entry = match fields.next() {
+                Some("s") => match last {
+                    Some(entry) => entry,
+                    None => return,
+                },
+                flags => {
+                    reusable = false;
+                    let (Some(Ok(flags)), Some(raw_tag), Some(Ok(count))) = (
+                        flags.map(str::parse::<u32>),
+                        fields.next(),
+                        fields.next().map(str::parse::<usize>),
+                    ) else {
+                        return;
+                    };
+                    let Some(list) = fields.take(count.saturating_mul(2)) else {
+                        return;
+                    };
+                    ChangeEntry {
+                        flags,
+                        raw_tag,
+                        count,
+                        list,
+                    }
+                }
+            };
+            last = Some(entry);
+            if reusable {
+                out.attributes(id, &changed);
+                continue;
+            }
             let fetch = || elements.get(i).unchecked_into::<Element>();
             let subject = Subject::deferred(&fetch);
-            if flags & CHANGE_WAS_PASSWORD != 0 {
+            if entry.flags & CHANGE_WAS_PASSWORD != 0 {
                 privacy.remember_password(subject.element());
             }
-            if last_tag.0 != raw_tag {
-                last_tag = (raw_tag.to_string(), normalize_tag_name(&raw_tag, false));
+            if last_tag.0 != entry.raw_tag {
+                last_tag = (
+                    entry.raw_tag.to_string(),
+                    normalize_tag_name(entry.raw_tag, false),
+                );
             }
             let tag = &last_tag.1;
-            let serializer = if flags & CHANGE_OTHER_DOCUMENT != 0 {
+            let serializer = if entry.flags & CHANGE_OTHER_DOCUMENT != 0 {
                 serializers.for_node(subject.element(), mirror)
             } else {
                 serializers.top(mirror)
             };
             changed.clear();
-            for _ in 0..count {
-                let (Some(name), Some(value)) = (fields.next(), fields.next()) else {
+            let mut list = Fields { text: entry.list };
+            for _ in 0..entry.count {
+                let (Some(name), Some(value)) = (list.next(), list.next()) else {
                     return;
                 };
-                let value = value.strip_prefix('=').map(str::to_string);
+                let value = value
+                    .strip_prefix('=')
+                    .map(|v| unescape_field(v).into_owned());
+                let name = unescape_field(name);
                 if let Some(v) = attribute_change(serializer, &subject, tag, &name, value) {
                     changed.push((name, v));
                 }
             }
             out.attributes(id, &changed);
+            reusable = !subject.element_read();
         }
     }
 

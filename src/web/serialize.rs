@@ -158,6 +158,12 @@ impl<'a> Subject<'a> {
         }
     }
 
+    /// Whether the element was needed (for a deferred subject: fetched), so that what was
+    /// decided about it may depend on it.
+    pub fn element_read(&self) -> bool {
+        self.known.is_some() || self.fetched.get().is_some()
+    }
+
     pub fn scope(&self, privacy: &PrivacyGuard) -> Scope {
         if let Some(scope) = self.scope.get() {
             return scope;
@@ -238,11 +244,6 @@ impl Serializer {
     /// Describes a node from reads made one by one.
     fn describe_other(&mut self, node: &Node, parent: ParentContext) -> Option<Described> {
         let described = match dom::node_type(node) {
-            Node::ELEMENT_NODE => {
-                let el: &Element = node.unchecked_ref();
-                let read = (dom::tag_name(el), read_attributes(el), None);
-                self.element(el, parent, read)
-            }
             Node::TEXT_NODE => Described::Text(self.text(node, parent)),
             Node::COMMENT_NODE => Described::Comment(dom::node_value(node).unwrap_or_default()),
             Node::CDATA_SECTION_NODE => Described::Cdata,
@@ -605,24 +606,34 @@ fn parse_element(packed: &str) -> ElementRead {
     let tag = parts.next().unwrap_or_default().to_string();
     let mut attributes = Vec::new();
     while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
-        attributes.push((name.to_string(), value.to_string()));
+        attributes.push((
+            unescape_field(name).into_owned(),
+            unescape_field(value).into_owned(),
+        ));
     }
     (tag, attributes, Some(has_shadow))
 }
 
-/// Every attribute of an element, as the page has it (one crossing per attribute).
-fn read_attributes(el: &Element) -> Vec<(String, String)> {
-    if !dom::has_attributes(el) {
-        return Vec::new();
+/// A field of a NUL-separated list from glue.js (`escapeField`), its NUL and escape
+/// characters restored.
+pub fn unescape_field(field: &str) -> std::borrow::Cow<'_, str> {
+    if !field.contains('\u{1}') {
+        return std::borrow::Cow::Borrowed(field);
     }
-    let list = dom::attributes(el);
-    let mut out = Vec::with_capacity(list.length() as usize);
-    for i in 0..list.length() {
-        if let Some(attr) = list.item(i) {
-            out.push((attr.name(), attr.value()));
+    let mut out = String::with_capacity(field.len());
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        if c != '\u{1}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('0') => out.push('\0'),
+            Some(_) => out.push('\u{1}'),
+            None => {}
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// `12.5px`, formatted without the float formatting machinery.

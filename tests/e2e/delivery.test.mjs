@@ -66,16 +66,25 @@ async function record(t, options = {}) {
 
 /**
  * The end of every scenario, with the proxy passing again: the collector catches up with
- * everything emitted so far; then one more edit, `await recorder.stop()`, and (without polling)
+ * everything emitted so far; then edits of every kind (window.editEntries) and one more entry, `await recorder.stop()`, and (without polling)
  * the collector holds exactly what the page emitted, and the page saw no error.
  */
 async function finish(rec, what) {
   proxy.pass();
   await waitForStored(collector, rec.ids.session, () => rec.sink, { timeoutMs: 20_000, what });
+  // A Mutation with runs of ids in its adds, attributes, texts and removes: what the SDK
+  // leaves out (protocol v3) must come back exactly.
+  await rec.page.evaluate(() => window.editEntries());
   await rec.page.evaluate(() => window.addEntry('last entry'));
   await rec.page.evaluate(() => window.recorder.stop());
   const emitted = [...rec.sink];
   const stored = await assertStoredNow(collector, rec.ids.session, emitted, `${what}, right after stop() settled`);
+  const edits = emitted
+    .map((json) => JSON.parse(json))
+    .find((e) => e.type === EventType.IncrementalSnapshot && e.data.source === 0 && e.data.removes.length >= 3);
+  for (const list of ['attributes', 'texts', 'removes']) {
+    assert.ok(edits?.data[list].length >= 3, `${what}: the edits make a Mutation with a run of ${list}`);
+  }
   assert.deepEqual(await reportedErrors(rec.page), [], 'onError was not called');
   assert.deepEqual(rec.pageErrors, [], 'no error was thrown in the page');
   return stored;

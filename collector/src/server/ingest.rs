@@ -113,16 +113,16 @@ fn check_origin(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
     ))
 }
 
-/// `encoding=gzip|none` in the query, or `Content-Encoding: gzip`; `v`, when given, must be 1
-/// or 2 (the envelope's own `v` decides how its events are read).
+/// `encoding=gzip|none` in the query, or `Content-Encoding: gzip`; `v`, when given, must be 1,
+/// 2 or 3 (the envelope's own `v` decides how its events are read).
 fn request_encoding(query: Option<&str>, headers: &HeaderMap) -> Result<Encoding, ApiError> {
     let mut encoding = Encoding::Identity;
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
-            "v" if value != "1" && value != "2" => {
+            "v" if !matches!(value, "1" | "2" | "3") => {
                 return Err(ApiError::bad_request(format!(
-                    "query parameter `v` must be 1 or 2 (the protocol versions this collector speaks), got `{value}`"
+                    "query parameter `v` must be 1, 2 or 3 (the protocol versions this collector speaks), got `{value}`"
                 )))
             }
             "encoding" => {
@@ -199,8 +199,8 @@ mod tests {
     fn bad_query_or_encoding_is_named() {
         let none = HeaderMap::new();
         assert_eq!(
-            request_encoding(Some("v=3"), &none).unwrap_err().message,
-            "query parameter `v` must be 1 or 2 (the protocol versions this collector speaks), got `3`"
+            request_encoding(Some("v=4"), &none).unwrap_err().message,
+            "query parameter `v` must be 1, 2 or 3 (the protocol versions this collector speaks), got `4`"
         );
         assert_eq!(
             request_encoding(Some("encoding=br"), &none)

@@ -440,13 +440,15 @@ impl Delivery {
             return;
         };
         let this = self.this.borrow().upgrade();
-        wasm_bindgen_futures::spawn_local(async move {
-            let reply = transport::finish(request).await;
-            if let Some(d) = this {
-                let outcome = classify(reply.status, reply.retry_after.as_deref(), now());
-                d.after(outcome, reply.status);
-            }
-        });
+        transport::finish(
+            &request,
+            Box::new(move |reply| {
+                if let Some(d) = this {
+                    let outcome = classify(reply.status, reply.retry_after.as_deref(), now());
+                    d.after(outcome, reply.status);
+                }
+            }),
+        );
     }
 
     fn encode_later(&self) {
@@ -656,17 +658,17 @@ impl Delivery {
             };
             let this = self.this.borrow().upgrade();
             let (window, url) = (self.window.clone(), self.url.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let reply = transport::finish(request).await;
-                match (this, reply.status) {
+            transport::finish(
+                &request,
+                Box::new(move |reply| match (this, reply.status) {
                     (Some(d), Some(200..=299)) => d.confirmed(&pending),
                     // Refused before it left (e.g. the keepalive quota): a beacon may still go.
                     (_, None) => {
                         transport::beacon(&window, &url, &body);
                     }
                     _ => {}
-                }
-            });
+                }),
+            );
         }
     }
 

@@ -3,8 +3,9 @@
 
 use crate::config::Compression;
 use js_sys::{Promise, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, Headers, RequestInit, Response, Window};
 
 /// What came back: a status and `Retry-After`, or nothing (network error).
@@ -21,7 +22,11 @@ pub fn request_url(endpoint: &str, base: &str, compression: Compression, version
         Compression::Gzip => "gzip",
         Compression::None => "none",
     };
-    let version = if version == 2 { "2" } else { "1" };
+    let version = match version {
+        3 => "3",
+        2 => "2",
+        _ => "1",
+    };
     [&absolute, sep, "v=", version, "&encoding=", encoding].concat()
 }
 
@@ -53,20 +58,30 @@ pub fn start(
     Some(window.fetch_with_str_and_init(url, &init))
 }
 
-/// Waits for a started request.
-pub async fn finish(request: Promise) -> Reply {
-    let Ok(response) = JsFuture::from(request).await else {
-        return Reply {
-            status: None,
-            retry_after: None,
-        };
-    };
-    let response: Response = response.unchecked_into();
-    let retry_after = response.headers().get("Retry-After").ok().flatten();
-    Reply {
-        status: Some(response.status()),
-        retry_after,
-    }
+#[wasm_bindgen]
+extern "C" {
+    /// A Promise, seen only through `then(on_fulfilled, on_rejected)`.
+    type Thenable;
+    #[wasm_bindgen(method)]
+    fn then(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue);
+}
+
+/// Calls `done` once a started request settles. One JS function takes both outcomes (a
+/// fetch resolves with a Response, rejects with an error), so no executor is needed for it.
+pub fn finish(request: &Promise, done: Box<dyn FnOnce(Reply)>) {
+    let settled = Closure::<dyn FnMut(JsValue)>::once_into_js(move |value: JsValue| {
+        done(match value.dyn_into::<Response>() {
+            Ok(response) => Reply {
+                status: Some(response.status()),
+                retry_after: response.headers().get("Retry-After").ok().flatten(),
+            },
+            Err(_) => Reply {
+                status: None,
+                retry_after: None,
+            },
+        })
+    });
+    request.unchecked_ref::<Thenable>().then(&settled, &settled);
 }
 
 /// Hands a body to the browser to deliver after the page is gone; true if it was queued.
