@@ -225,37 +225,54 @@ fn integer(text: &[u8]) -> Option<u64> {
 }
 
 /// Scans one event. `None` when the text is not well-formed JSON.
-/// About how many nodes the SDK's text of an event holds, at least as many as there are: it
-/// writes every node as `{"type":` and a digit first (the event itself is counted too; an
-/// attribute named `type` has a string value). [`compact_plan_sized`] takes it, counted
-/// beforehand: on a large snapshot the count and the scan are two separate pieces of work.
-pub fn node_estimate(event: &str) -> usize {
-    const OPEN: &[u8] = br#"{"type":"#;
+/// How large an event's scan will be, counted from the SDK's writing (an upper bound, close
+/// for the SDK's text): every node opens with `{"type":` and a digit, a `texts` or
+/// `attributes` entry with `{"id":`, a `removes` entry or an add with `{"parentId":`.
+/// [`compact_plan_sized`] takes it, counted beforehand: on a large snapshot the count and the
+/// scan are two separate pieces of work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Estimate {
+    nodes: usize,
+    entries: usize,
+    parents: usize,
+}
+
+pub fn node_estimate(event: &str) -> Estimate {
     let b = event.as_bytes();
-    let mut count = 0;
+    let mut e = Estimate::default();
     let mut i = 0;
     while let Some(at) = b
         .get(i..)
         .and_then(|rest| rest.iter().position(|&c| c == b'{'))
     {
         i += at + 1;
-        let after = i - 1 + OPEN.len();
-        if b.get(i - 1..after) == Some(OPEN) && b.get(after).is_some_and(u8::is_ascii_digit) {
-            count += 1;
+        let rest = &b[i..];
+        if let Some(after) = rest.strip_prefix(br#""type":"#) {
+            e.nodes += usize::from(after.first().is_some_and(u8::is_ascii_digit));
+        } else if rest.starts_with(br#""id":"#) {
+            e.entries += 1;
+        } else if rest.starts_with(br#""parentId":"#) {
+            e.parents += 1;
         }
     }
-    count
+    e
 }
 
-/// Scans one event that holds about `nodes` nodes ([`node_estimate`]).
-fn scan(text: &str, nodes: usize) -> Option<Scan> {
+/// Scans one event of the size `size` ([`node_estimate`]) says.
+fn scan(text: &str, size: Estimate) -> Option<Scan> {
     let b = text.as_bytes();
     let mut out = Scan::default();
-    // Sized once: grown by doubling, the lists of a large snapshot (tens of bytes per node)
-    // would take up to three times their size while they are copied. A node has one member
-    // (its id); a mutation's entries and adds grow the lists past that.
-    out.objs.reserve_exact(nodes);
-    out.members.reserve_exact(nodes);
+    // Sized once: grown by doubling, the lists of a large event (tens of bytes per node) would
+    // take up to three times their size while they are copied. A node or entry is an object
+    // with an id member; an add has a `parentId` and a `nextId` (a remove only the first).
+    let Estimate {
+        nodes,
+        entries,
+        parents,
+    } = size;
+    out.objs.reserve_exact(nodes + entries + parents);
+    out.adds.reserve_exact(parents);
+    out.members.reserve_exact(nodes + entries + 2 * parents);
     let mut stack: Vec<Frame> = Vec::with_capacity(32);
     let mut i = 0;
     // The role of the next value; `None` once a value is complete.
@@ -630,8 +647,8 @@ pub fn compact_plan(event: &str) -> Plan {
     compact_plan_sized(event, node_estimate(event))
 }
 
-/// [`compact_plan`] for an event of about `nodes` nodes ([`node_estimate`]).
-pub fn compact_plan_sized(event: &str, nodes: usize) -> Plan {
+/// [`compact_plan`] for an event whose size is counted already ([`node_estimate`]).
+pub fn compact_plan_sized(event: &str, size: Estimate) -> Plan {
     let b = event.as_bytes();
     if b.starts_with(EXPLICIT.as_bytes()) {
         return Plan::Explicit;
@@ -641,7 +658,7 @@ pub fn compact_plan_sized(event: &str, nodes: usize) -> Plan {
     if untouched(b) {
         return Plan::Same;
     }
-    let Some(mut scan) = scan(event, nodes) else {
+    let Some(mut scan) = scan(event, size) else {
         return Plan::Same;
     };
     let Some(tree) = scan.tree() else {
@@ -900,14 +917,18 @@ mod tests {
 
     /// For events the SDK writes: at least one per node, at most one more.
     fn assert_estimate(event: &str) {
-        let nodes = scan(event, 0).map_or(0, |s| {
-            s.objs
-                .iter()
-                .filter(|o| matches!(o.kind, Kind::Node(_)) && o.object)
-                .count()
-        });
+        let e = node_estimate(event);
+        let s = scan(event, Estimate::default()).unwrap();
+        let nodes = s
+            .objs
+            .iter()
+            .filter(|o| matches!(o.kind, Kind::Node(_)))
+            .count();
+        assert!((nodes..=nodes + 1).contains(&e.nodes), "{event}");
+        assert!(s.objs.len() <= e.nodes + e.entries + e.parents, "{event}");
+        assert!(s.adds.len() <= e.parents, "{event}");
         assert!(
-            (nodes..=nodes + 1).contains(&node_estimate(event)),
+            s.members.len() <= e.nodes + e.entries + 2 * e.parents,
             "{event}"
         );
     }
