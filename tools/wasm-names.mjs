@@ -3,48 +3,14 @@
 // digits are in both files and do not compress, about 3 KB brotli in all. Renaming is done on the
 // final minified bundles, where local names are already mangled, so a long name can only occur
 // as the property it stands for; a name found anywhere else is left as it is.
+import { readU32, sections, u32 } from './wasm-binary.mjs';
+
 const te = new TextEncoder();
 const td = new TextDecoder();
-
-function readU32(bytes, pos) {
-  let result = 0;
-  let shift = 0;
-  for (;;) {
-    const b = bytes[pos++];
-    result |= (b & 0x7f) << shift;
-    if (b < 0x80) return [result >>> 0, pos];
-    shift += 7;
-  }
-}
-
-function u32(n) {
-  const out = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
 
 function name(s) {
   const b = te.encode(s);
   return [...u32(b.length), ...b];
-}
-
-/** Sections of a wasm binary as { id, body } (body: Uint8Array). */
-function sections(bytes) {
-  const out = [];
-  let pos = 8;
-  while (pos < bytes.length) {
-    const id = bytes[pos++];
-    let size;
-    [size, pos] = readU32(bytes, pos);
-    out.push({ id, body: bytes.subarray(pos, pos + size) });
-    pos += size;
-  }
-  return out;
 }
 
 function readName(body, pos) {

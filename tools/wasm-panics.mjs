@@ -19,6 +19,7 @@
 //   node tools/wasm-panics.mjs in.wasm out.wasm
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { readU32, sections, u32 } from './wasm-binary.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -50,28 +51,6 @@ const FORMAT = [
 
 const isPanic = (name) => PANIC.some((re) => re.test(name));
 const isFormat = (name) => FORMAT.some((re) => re.test(name));
-
-function readU32(bytes, pos) {
-  let result = 0;
-  let shift = 0;
-  for (;;) {
-    const b = bytes[pos++];
-    result |= (b & 0x7f) << shift;
-    if (b < 0x80) return [result >>> 0, pos];
-    shift += 7;
-  }
-}
-
-function u32(n) {
-  const out = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
 
 /** The defined functions in order, each { name, calls: Set of names }, from wasm-dis's text. */
 function functions(file) {
@@ -114,14 +93,8 @@ export function trapPanics(file) {
 
   const wasm = readFileSync(file);
   const parts = [wasm.subarray(0, 8)];
-  let pos = 8;
   let stubbed = 0;
-  while (pos < wasm.length) {
-    const id = wasm[pos++];
-    let size;
-    [size, pos] = readU32(wasm, pos);
-    let body = wasm.subarray(pos, pos + size);
-    pos += size;
+  for (let { id, body } of sections(wasm)) {
     if (id === 10) {
       let [count, at] = readU32(body, 0);
       if (count !== list.length) throw new Error('wasm-panics: function count mismatch');
