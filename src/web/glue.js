@@ -32,10 +32,12 @@ export function is_connected(n) { return isConnected.call(n); }
 export function shadow_host(r) { return host.call(r); }
 const attrName = get(Attr.prototype, 'name'), attrValue = get(Attr.prototype, 'value');
 const mapLength = get(NamedNodeMap.prototype, 'length'), mapItem = NamedNodeMap.prototype.item;
-// Fields of the strings handed to the recorder are separated by NUL; a NUL (or the escape
-// character 1) in a field is escaped as 1 '0' (1 '1'), see `unescape_field` in serialize.rs.
-const escapeField = (v) => (v.indexOf('\0') === -1 && v.indexOf('\x01') === -1
-  ? v : v.replace(/[\0\x01]/g, (c) => (c === '\0' ? '\x010' : '\x011')));
+// Fields of the strings handed to the recorder are separated by NUL (records of several nodes
+// by 2); a NUL, the escape character 1 or a 2 in a field is escaped as 1 '0', 1 '1' or 1 '2',
+// see `unescape_field` in serialize.rs.
+const FIELD_SPECIAL = /[\0\x01\x02]/;
+const escapeField = (v) => (!FIELD_SPECIAL.test(v)
+  ? v : v.replace(/[\0\x01\x02]/g, (c) => (c === '\0' ? '\x010' : c === '\x01' ? '\x011' : '\x012')));
 // Runs `cb` in a new task soon, letting the page handle input and render first.
 export function next_task(cb) {
   const s = globalThis.scheduler;
@@ -129,25 +131,22 @@ export function collect_nodes(c) { return c.nodes; }
 export function collect_end(c) { return Int32Array.from(c.end); }
 export function collect_flags(c) { return Uint8Array.from(c.flags); }
 
-// An element's tag name and attributes in one crossing: "S TAG\0name\0value\0name\0value",
-// S being "1" when the element hosts an open shadow root, else "0" (one crossing fewer per
-// element). NUL (and the escape character 1) in names and values are escaped (`escapeField`).
+// Attributes as "\0name\0value" each ('' for none), names and values escaped (`escapeField`).
 // Values are read by name: `attributes` would make an Attr node per attribute, twice the
 // cost. A name that `getAttribute` may not find as it is (upper case: an HTML element looks
 // names up lower-cased; a prefix, or a name twice: namespaced attributes) is read from the
 // Attr nodes.
 const UPPER_OR_PREFIX = /[A-Z:]/;
-export function tag_and_attributes(e) {
-  const head = (shadowRoot.call(e) ? '1' : '0') + tagName.call(e);
-  if (!hasAttributes.call(e)) return head;
+function attributes_of(e) {
+  if (!hasAttributes.call(e)) return '';
   const names = getAttributeNames.call(e), n = names.length;
-  let out = head;
+  let out = '';
   for (let i = 0; i < n; i++) {
     const name = names[i];
-    if (UPPER_OR_PREFIX.test(name)) return head + attributes_of_nodes(e);
-    for (let j = 0; j < i; j++) if (names[j] === name) return head + attributes_of_nodes(e);
+    if (UPPER_OR_PREFIX.test(name)) return attributes_of_nodes(e);
+    for (let j = 0; j < i; j++) if (names[j] === name) return attributes_of_nodes(e);
     const value = getAttribute.call(e, name);
-    if (value === null) return head + attributes_of_nodes(e);
+    if (value === null) return attributes_of_nodes(e);
     out += '\0' + escapeField(name) + '\0' + escapeField(value);
   }
   return out;
@@ -161,18 +160,81 @@ function attributes_of_nodes(e) {
   }
   return out;
 }
-// The node <-> id mirror's reads and writes (mirror.rs): a number crosses as a plain wasm
-// value here, where a `JsValue` would take a second crossing to convert.
+// The node <-> id mirror's reads (mirror.rs): a number crosses as a plain wasm value here,
+// where a `JsValue` would take a second crossing to convert.
 export function mirror_get(ids, n) { const id = ids.get(n); return id === undefined ? -1 : id; }
-export function mirror_set(ids, n, id) { ids.set(n, id); }
-// What describing a node reads first, in one crossing: "E" + `tag_and_attributes` for an
-// element, "T" / "C" + the value of a text or comment node, "O" for any other node.
-export function read_node(n) {
-  const type = nodeType.call(n);
-  if (type === 1) return 'E' + tag_and_attributes(n);
-  if (type === 3) return 'T' + nodeValue.call(n);
-  if (type === 8) return 'C' + nodeValue.call(n);
-  return 'O';
+// What describing nodes reads first, for listed nodes `from..to` in one crossing (the snapshot
+// walk, walk.rs, and a mutation's added subtree, `list_subtree`): a record per node, records
+// separated by 2, fields escaped (`escapeField`). An element is "E" + S + TAG + `attributes_of`,
+// S being "1" when it hosts an open shadow root, else "0"; one whose scroll offsets are not
+// zero comes as "S" + left + "," + top + "," + S + TAG + `attributes_of` instead (offsets
+// rounded half away from zero). A text or comment node is "T" / "C" + its value, any other
+// node "O". Offsets are not read for tags in `noScroll` (`scroll_skip`: elements the recorder
+// never asks about) nor for SVG content (never a scroll container).
+export function scroll_skip(tags) {
+  const s = new Set();
+  for (const t of tags.split(',')) { s.add(t); s.add(t.toUpperCase()); }
+  return s;
+}
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const roundOffset = (v) => (v < 0 ? -Math.round(-v) : Math.round(v));
+export function read_nodes(nodes, from, to, noScroll) {
+  let out = '';
+  for (let i = from; i < to; i++) {
+    const n = nodes[i];
+    if (i !== from) out += '\x02';
+    const type = nodeType.call(n);
+    if (type === 1) {
+      const t = tagName.call(n);
+      const head = (shadowRoot.call(n) ? '1' : '0') + escapeField(t) + attributes_of(n);
+      const c = t.charCodeAt(0);
+      if (noScroll.has(t) || (c >= 97 && c <= 122 && namespaceURI.call(n) === SVG_NS)) {
+        out += 'E' + head;
+        continue;
+      }
+      const left = scrollLeft.call(n), top = scrollTop.call(n);
+      out += left === 0 && top === 0
+        ? 'E' + head : 'S' + roundOffset(left) + ',' + roundOffset(top) + ',' + head;
+    } else if (type === 3) out += 'T' + escapeField(nodeValue.call(n));
+    else if (type === 8) out += 'C' + escapeField(nodeValue.call(n));
+    else out += 'O';
+  }
+  return out;
+}
+const SKIP_ALL = { has: () => true };
+export function list_subtree(root) {
+  const nodes = [root], end = [0], flags = [0];
+  const t0 = nodeType.call(root) === 1 ? tagName.call(root) : null;
+  const leaf = t0 === null || t0 === 'TEXTAREA' || t0 === 'IFRAME' || t0 === 'textarea' || t0 === 'iframe';
+  const stack = [leaf ? [0, null, 1] : [0, firstChild.call(root), 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const child = top[1];
+    if (child === null) {
+      if (top[2] === 0) {
+        top[2] = 1;
+        const sr = shadowRoot.call(nodes[top[0]]);
+        top[1] = sr ? firstChild.call(sr) : null;
+        continue;
+      }
+      end[top[0]] = nodes.length - 1;
+      stack.pop();
+      continue;
+    }
+    top[1] = nextSibling.call(child);
+    const i = nodes.length;
+    nodes.push(child); end.push(i); flags.push(top[2]);
+    if (nodeType.call(child) !== 1) continue;
+    const t = tagName.call(child);
+    if (t === 'TEXTAREA' || t === 'IFRAME' || t === 'textarea' || t === 'iframe') continue;
+    stack.push([i, firstChild.call(child), 0]);
+  }
+  return { nodes, end, flags, records: read_nodes(nodes, 0, nodes.length, SKIP_ALL) };
+}
+export function listed_records(l) { return l.records; }
+// Gives listed nodes their ids in one crossing: `nodes[index[k]]` gets `first + k`.
+export function mirror_set_listed(ids, nodes, index, first) {
+  for (let k = 0; k < index.length; k++) ids.set(nodes[index[k]], first + k);
 }
 export function as_shadow_root(n) {
   if (nodeType.call(n) !== 11) return null;
