@@ -443,7 +443,10 @@ async fn repeated_attribute_changes_and_odd_characters_replay() {
     let changes = batch["attributes"].as_array().unwrap();
     assert_eq!(changes.len(), 11, "{changes:?}");
     assert_eq!(changes[7]["attributes"]["data-y"], "\u{0}\u{1}");
-    assert_eq!(batch["adds"][0]["node"]["attributes"]["data-z"], "x\u{0}y\u{2}");
+    assert_eq!(
+        batch["adds"][0]["node"]["attributes"]["data-z"],
+        "x\u{0}y\u{2}"
+    );
     assert_eq!(batch["adds"][1]["node"]["textContent"], "w\u{2}\u{1}\u{0}2");
     assert_replays(&sink, "root");
 }

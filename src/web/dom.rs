@@ -30,16 +30,8 @@ extern "C" {
     /// Records of listed nodes `from..to` in one crossing (see glue.js).
     pub fn read_nodes(nodes: &js_sys::Array, from: u32, to: u32, no_scroll: &JsValue) -> String;
     pub fn scroll_skip(tags: &str) -> JsValue;
-    /// A subtree's nodes and their records in one crossing; read the parts with
-    /// `collect_nodes` / `collect_end` / `collect_flags` and `listed_records`.
-    pub fn list_subtree(root: &Node) -> JsValue;
-    pub fn listed_records(listing: &JsValue) -> String;
-    pub fn mirror_set_listed(
-        ids: &js_sys::WeakMap,
-        nodes: &js_sys::Array,
-        index: &[u32],
-        first: u32,
-    );
+    /// One node's `read_nodes` record (no scroll offsets), in one crossing.
+    pub fn read_node(node: &Node) -> String;
     pub fn collect_start(root: &Node, ids: &js_sys::WeakMap, base: u32) -> JsValue;
     pub fn collect_step(collect: &JsValue, deadline: f64) -> bool;
     pub fn collect_cancel(collect: &JsValue);

@@ -160,17 +160,18 @@ function attributes_of_nodes(e) {
   }
   return out;
 }
-// The node <-> id mirror's reads (mirror.rs): a number crosses as a plain wasm value here,
-// where a `JsValue` would take a second crossing to convert.
+// The node <-> id mirror's reads and writes (mirror.rs): a number crosses as a plain wasm
+// value here, where a `JsValue` would take a second crossing to convert.
 export function mirror_get(ids, n) { const id = ids.get(n); return id === undefined ? -1 : id; }
-// What describing nodes reads first, for listed nodes `from..to` in one crossing (the snapshot
-// walk, walk.rs, and a mutation's added subtree, `list_subtree`): a record per node, records
-// separated by 2, fields escaped (`escapeField`). An element is "E" + S + TAG + `attributes_of`,
-// S being "1" when it hosts an open shadow root, else "0"; one whose scroll offsets are not
-// zero comes as "S" + left + "," + top + "," + S + TAG + `attributes_of` instead (offsets
-// rounded half away from zero). A text or comment node is "T" / "C" + its value, any other
-// node "O". Offsets are not read for tags in `noScroll` (`scroll_skip`: elements the recorder
-// never asks about) nor for SVG content (never a scroll container).
+export function mirror_set(ids, n, id) { ids.set(n, id); }
+// What describing nodes reads first: for the snapshot walk (walk.rs), listed nodes
+// `from..to` in one crossing, a record per node, records separated by 2; fields are escaped
+// (`escapeField`). An element is "E" + S + TAG + `attributes_of`, S being "1" when it hosts an
+// open shadow root, else "0"; one whose scroll offsets are not zero comes as "S" + left + ","
+// + top + "," + S + TAG + `attributes_of` instead (offsets rounded half away from zero). A
+// text or comment node is "T" / "C" + its value, any other node "O". Offsets are not read for
+// tags in `noScroll` (`scroll_skip`: elements the recorder never asks about; null: none) nor
+// for SVG content (never a scroll container).
 export function scroll_skip(tags) {
   const s = new Set();
   for (const t of tags.split(',')) { s.add(t); s.add(t.toUpperCase()); }
@@ -180,62 +181,27 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 const roundOffset = (v) => (v < 0 ? -Math.round(-v) : Math.round(v));
 export function read_nodes(nodes, from, to, noScroll) {
   let out = '';
-  for (let i = from; i < to; i++) {
-    const n = nodes[i];
-    if (i !== from) out += '\x02';
-    const type = nodeType.call(n);
-    if (type === 1) {
-      const t = tagName.call(n);
-      const head = (shadowRoot.call(n) ? '1' : '0') + escapeField(t) + attributes_of(n);
-      const c = t.charCodeAt(0);
-      if (noScroll.has(t) || (c >= 97 && c <= 122 && namespaceURI.call(n) === SVG_NS)) {
-        out += 'E' + head;
-        continue;
-      }
-      const left = scrollLeft.call(n), top = scrollTop.call(n);
-      out += left === 0 && top === 0
-        ? 'E' + head : 'S' + roundOffset(left) + ',' + roundOffset(top) + ',' + head;
-    } else if (type === 3) out += 'T' + escapeField(nodeValue.call(n));
-    else if (type === 8) out += 'C' + escapeField(nodeValue.call(n));
-    else out += 'O';
-  }
+  for (let i = from; i < to; i++) out += (i === from ? '' : '\x02') + record(nodes[i], noScroll);
   return out;
 }
-const SKIP_ALL = { has: () => true };
-export function list_subtree(root) {
-  const nodes = [root], end = [0], flags = [0];
-  const t0 = nodeType.call(root) === 1 ? tagName.call(root) : null;
-  const leaf = t0 === null || t0 === 'TEXTAREA' || t0 === 'IFRAME' || t0 === 'textarea' || t0 === 'iframe';
-  const stack = [leaf ? [0, null, 1] : [0, firstChild.call(root), 0]];
-  while (stack.length) {
-    const top = stack[stack.length - 1];
-    const child = top[1];
-    if (child === null) {
-      if (top[2] === 0) {
-        top[2] = 1;
-        const sr = shadowRoot.call(nodes[top[0]]);
-        top[1] = sr ? firstChild.call(sr) : null;
-        continue;
-      }
-      end[top[0]] = nodes.length - 1;
-      stack.pop();
-      continue;
-    }
-    top[1] = nextSibling.call(child);
-    const i = nodes.length;
-    nodes.push(child); end.push(i); flags.push(top[2]);
-    if (nodeType.call(child) !== 1) continue;
-    const t = tagName.call(child);
-    if (t === 'TEXTAREA' || t === 'IFRAME' || t === 'textarea' || t === 'iframe') continue;
-    stack.push([i, firstChild.call(child), 0]);
+function record(n, noScroll) {
+  const type = nodeType.call(n);
+  if (type === 1) {
+    const t = tagName.call(n);
+    const head = (shadowRoot.call(n) ? '1' : '0') + escapeField(t) + attributes_of(n);
+    const c = t.charCodeAt(0);
+    if (noScroll === null || noScroll.has(t)
+      || (c >= 97 && c <= 122 && namespaceURI.call(n) === SVG_NS)) return 'E' + head;
+    const left = scrollLeft.call(n), top = scrollTop.call(n);
+    return left === 0 && top === 0
+      ? 'E' + head : 'S' + roundOffset(left) + ',' + roundOffset(top) + ',' + head;
   }
-  return { nodes, end, flags, records: read_nodes(nodes, 0, nodes.length, SKIP_ALL) };
+  if (type === 3) return 'T' + escapeField(nodeValue.call(n));
+  if (type === 8) return 'C' + escapeField(nodeValue.call(n));
+  return 'O';
 }
-export function listed_records(l) { return l.records; }
-// Gives listed nodes their ids in one crossing: `nodes[index[k]]` gets `first + k`.
-export function mirror_set_listed(ids, nodes, index, first) {
-  for (let k = 0; k < index.length; k++) ids.set(nodes[index[k]], first + k);
-}
+// One node's record (a mutation's added node: it has not scrolled).
+export function read_node(n) { return record(n, null); }
 export function as_shadow_root(n) {
   if (nodeType.call(n) !== 11) return null;
   try { return host.call(n) ? n : null; } catch (_) { return null; }

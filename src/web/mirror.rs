@@ -8,6 +8,7 @@ use web_sys::Node;
 extern "C" {
     /// The node's id, or -1.
     fn mirror_get(ids: &WeakMap, node: &Node) -> f64;
+    fn mirror_set(ids: &WeakMap, node: &Node, id: u32);
 }
 
 /// Ids are handed out from 1 (the first document) upward and never reused within a recording,
@@ -32,8 +33,16 @@ impl Mirror {
         (id >= 0.0).then_some(id as u32)
     }
 
+    /// Gives `node` a fresh id.
+    pub fn assign(&mut self, node: &Node) -> u32 {
+        let id = self.next_id;
+        self.next_id += 1;
+        mirror_set(&self.ids, node, id);
+        id
+    }
+
     /// Hands out `count` consecutive ids at once and returns the first; the caller records
-    /// them in `ids()` itself (in JS, without a crossing per node).
+    /// them in `ids()` itself (the snapshot does it in JS, without a crossing per node).
     pub fn reserve(&mut self, count: u32) -> u32 {
         let base = self.next_id;
         self.next_id += count;

@@ -808,51 +808,9 @@ impl<'a> Serializers<'a> {
         };
         let serializer = self.for_node(root, mirror);
 
-        // The subtree as the page has it now, its nodes read in one crossing.
-        let listing = dom::list_subtree(root);
-        let nodes = dom::collect_nodes(&listing);
-        let end = dom::collect_end(&listing).to_vec();
-        let shadow = dom::collect_flags(&listing).to_vec();
-        let records = dom::listed_records(&listing);
-        let mut ends = Vec::with_capacity(end.len());
-        super::serialize::record_ends(&records, &mut ends);
-        if ends.len() != end.len() {
-            // Never expected: the nodes are then read one by one (an empty record).
-            ends.clear();
-        }
-        let record = |i: u32| -> &str {
-            let i = i as usize;
-            let from = match i {
-                0 => 0,
-                _ => ends.get(i - 1).map_or(0, |e| e + 1),
-            };
-            ends.get(i)
-                .and_then(|&to| records.get(from..to))
-                .unwrap_or_default()
-        };
-        // Listed children of node `i`, last first: light ones (`shadow` 0) or shadow-root ones.
-        let children = |i: u32, of_shadow: u8| -> Vec<u32> {
-            let mut out = Vec::new();
-            let last = end.get(i as usize).copied().unwrap_or(0);
-            let mut c = i as i32 + 1;
-            while c <= last {
-                if shadow.get(c as usize) == Some(&of_shadow) {
-                    out.push(c as u32);
-                }
-                c = end.get(c as usize).copied().unwrap_or(last).max(c) + 1;
-            }
-            out.reverse();
-            out
-        };
-        // Ids are handed out in the order nodes are written, and recorded in the mirror in one
-        // crossing at the end (nothing reads them before).
-        let first_id = mirror.next_id();
-        let mut written: Vec<u32> = Vec::new();
-
         struct Frame {
             parent_id: u32,
-            /// Listing indices still to write, last first.
-            cursor: std::vec::IntoIter<u32>,
+            cursor: Option<Node>,
             next_id: Option<u32>,
             context: ParentContext,
         }
@@ -860,23 +818,27 @@ impl<'a> Serializers<'a> {
         // keeps alike entries together (they compress better than a subtree at a time).
         let mut queue = std::collections::VecDeque::from([Frame {
             parent_id,
-            cursor: vec![0].into_iter(),
+            cursor: Some(root.clone()),
             next_id,
             context,
         }]);
+        let mut first = true;
         while let Some(frame) = queue.front_mut() {
-            let Some(i) = frame.cursor.next() else {
+            let Some(node) = frame.cursor.take() else {
                 queue.pop_front();
                 continue;
             };
+            // The root's own siblings are not part of this subtree.
+            frame.cursor = if first {
+                None
+            } else {
+                dom::previous_sibling(&node)
+            };
+            first = false;
             let (parent_id, next_id, context) = (frame.parent_id, frame.next_id, frame.context);
-            let node: Node = nodes.get(i).unchecked_into();
-            let id = first_id + written.len() as u32;
-            let Some((meta, described)) = serializer.describe_record(&node, context, id, record(i))
-            else {
+            let Some((meta, described)) = serializer.describe(&node, context, mirror) else {
                 continue;
             };
-            written.push(i);
             frame.next_id = Some(meta.id);
             let adds = out.entry();
             adds.begin_add(parent_id, next_id);
@@ -885,7 +847,7 @@ impl<'a> Serializers<'a> {
                     tag,
                     attributes,
                     flags,
-                    children: plan,
+                    children,
                 } => {
                     adds.open_element(meta, &tag, &attributes, flags);
                     adds.close();
@@ -893,22 +855,22 @@ impl<'a> Serializers<'a> {
                     if tag == "iframe" {
                         serializer.note_frame(node.unchecked_ref(), meta.id);
                     }
-                    if plan.record {
+                    if children.record {
                         queue.push_back(Frame {
                             parent_id: meta.id,
-                            cursor: children(i, 0).into_iter(),
+                            cursor: dom::last_child(&node),
                             next_id: None,
-                            context: plan.context,
+                            context: children.context,
                         });
                     }
-                    if plan.shadow.is_some() {
+                    if let Some(shadow) = &children.shadow {
                         let context = ParentContext {
                             in_shadow: true,
-                            ..plan.context
+                            ..children.context
                         };
                         queue.push_back(Frame {
                             parent_id: meta.id,
-                            cursor: children(i, 1).into_iter(),
+                            cursor: dom::last_child(shadow),
                             next_id: None,
                             context,
                         });
@@ -936,7 +898,5 @@ impl<'a> Serializers<'a> {
                 }
             }
         }
-        mirror.reserve(written.len() as u32);
-        dom::mirror_set_listed(mirror.ids(), &nodes, &written, first_id);
     }
 }

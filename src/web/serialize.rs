@@ -2,6 +2,7 @@
 //! is recorded (and masked) the same way whichever path finds it.
 
 use super::dom;
+use super::mirror::Mirror;
 use super::privacy::PrivacyGuard;
 use super::recorder::FoundRoots;
 use super::stylesheet;
@@ -196,8 +197,26 @@ impl Serializer {
         }
     }
 
-    /// Describes a node from its record in a `read_nodes` answer (glue.js; several nodes are
-    /// read in one crossing), `id` being the id it is given; `None` for node kinds rrweb has
+    /// Assigns `node` an id and describes it; `None` for node kinds rrweb has no shape for.
+    pub fn describe(
+        &mut self,
+        node: &Node,
+        parent: ParentContext,
+        mirror: &mut Mirror,
+    ) -> Option<(NodeMeta, Described)> {
+        let read = dom::read_node(node);
+        let (meta, described) = self.describe_record(node, parent, 0, &read)?;
+        Some((
+            NodeMeta {
+                id: mirror.assign(node),
+                ..meta
+            },
+            described,
+        ))
+    }
+
+    /// Describes a node from its record in a `read_nodes` (or `read_node`) answer (glue.js; the
+    /// snapshot reads several nodes in one crossing), `id` being the id it is given; `None` for node kinds rrweb has
     /// no shape for. An empty record reads the node one property at a time.
     pub fn describe_record(
         &mut self,
