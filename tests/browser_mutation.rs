@@ -405,7 +405,7 @@ async fn repeated_attribute_changes_and_odd_characters_replay() {
     js(r#"const r = document.getElementById('root');
         for (let i = 0; i < 12; i++) r.append(document.createElement(i % 5 === 4 ? 'span' : 'div'));
         r.firstChild.setAttribute('data-n', 'a\u0000b\u0001c\u00010\u0002d\u00012');
-        // Nodes are read several to a string, records separated by 2: in values they are escaped.
+        // Control characters a reader packing several fields or nodes in one string must escape.
         r.children[3].append('t\u0002u\u0000v\u00012');
         // Names getAttribute would not find as they are: upper case, prefixed, twice.
         const odd = r.children[1];

@@ -27,10 +27,7 @@ extern "C" {
     pub fn previous_sibling(node: &Node) -> Option<Node>;
     pub fn is_connected(node: &Node) -> bool;
     pub fn shadow_host(root: &ShadowRoot) -> Element;
-    /// Records of listed nodes `from..to` in one crossing (see glue.js).
-    pub fn read_nodes(nodes: &js_sys::Array, from: u32, to: u32, no_scroll: &JsValue) -> String;
-    pub fn scroll_skip(tags: &str) -> JsValue;
-    /// One node's `read_nodes` record (no scroll offsets), in one crossing.
+    /// A node's kind with its tag and attributes or its text, in one crossing (see glue.js).
     pub fn read_node(node: &Node) -> String;
     pub fn collect_start(root: &Node, ids: &js_sys::WeakMap, base: u32) -> JsValue;
     pub fn collect_step(collect: &JsValue, deadline: f64) -> bool;

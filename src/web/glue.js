@@ -32,12 +32,10 @@ export function is_connected(n) { return isConnected.call(n); }
 export function shadow_host(r) { return host.call(r); }
 const attrName = get(Attr.prototype, 'name'), attrValue = get(Attr.prototype, 'value');
 const mapLength = get(NamedNodeMap.prototype, 'length'), mapItem = NamedNodeMap.prototype.item;
-// Fields of the strings handed to the recorder are separated by NUL (records of several nodes
-// by 2); a NUL, the escape character 1 or a 2 in a field is escaped as 1 '0', 1 '1' or 1 '2',
-// see `unescape_field` in serialize.rs.
-const FIELD_SPECIAL = /[\0\x01\x02]/;
-const escapeField = (v) => (!FIELD_SPECIAL.test(v)
-  ? v : v.replace(/[\0\x01\x02]/g, (c) => (c === '\0' ? '\x010' : c === '\x01' ? '\x011' : '\x012')));
+// Fields of the strings handed to the recorder are separated by NUL; a NUL (or the escape
+// character 1) in a field is escaped as 1 '0' (1 '1'), see `unescape_field` in serialize.rs.
+const escapeField = (v) => (v.indexOf('\0') === -1 && v.indexOf('\x01') === -1
+  ? v : v.replace(/[\0\x01]/g, (c) => (c === '\0' ? '\x010' : '\x011')));
 // Runs `cb` in a new task soon, letting the page handle input and render first.
 export function next_task(cb) {
   const s = globalThis.scheduler;
@@ -131,22 +129,25 @@ export function collect_nodes(c) { return c.nodes; }
 export function collect_end(c) { return Int32Array.from(c.end); }
 export function collect_flags(c) { return Uint8Array.from(c.flags); }
 
-// Attributes as "\0name\0value" each ('' for none), names and values escaped (`escapeField`).
+// An element's tag name and attributes in one crossing: "S TAG\0name\0value\0name\0value",
+// S being "1" when the element hosts an open shadow root, else "0" (one crossing fewer per
+// element). NUL (and the escape character 1) in names and values are escaped (`escapeField`).
 // Values are read by name: `attributes` would make an Attr node per attribute, twice the
 // cost. A name that `getAttribute` may not find as it is (upper case: an HTML element looks
 // names up lower-cased; a prefix, or a name twice: namespaced attributes) is read from the
 // Attr nodes.
 const UPPER_OR_PREFIX = /[A-Z:]/;
-function attributes_of(e) {
-  if (!hasAttributes.call(e)) return '';
+export function tag_and_attributes(e) {
+  const head = (shadowRoot.call(e) ? '1' : '0') + tagName.call(e);
+  if (!hasAttributes.call(e)) return head;
   const names = getAttributeNames.call(e), n = names.length;
-  let out = '';
+  let out = head;
   for (let i = 0; i < n; i++) {
     const name = names[i];
-    if (UPPER_OR_PREFIX.test(name)) return attributes_of_nodes(e);
-    for (let j = 0; j < i; j++) if (names[j] === name) return attributes_of_nodes(e);
+    if (UPPER_OR_PREFIX.test(name)) return head + attributes_of_nodes(e);
+    for (let j = 0; j < i; j++) if (names[j] === name) return head + attributes_of_nodes(e);
     const value = getAttribute.call(e, name);
-    if (value === null) return attributes_of_nodes(e);
+    if (value === null) return head + attributes_of_nodes(e);
     out += '\0' + escapeField(name) + '\0' + escapeField(value);
   }
   return out;
@@ -164,44 +165,15 @@ function attributes_of_nodes(e) {
 // value here, where a `JsValue` would take a second crossing to convert.
 export function mirror_get(ids, n) { const id = ids.get(n); return id === undefined ? -1 : id; }
 export function mirror_set(ids, n, id) { ids.set(n, id); }
-// What describing nodes reads first: for the snapshot walk (walk.rs), listed nodes
-// `from..to` in one crossing, a record per node, records separated by 2; fields are escaped
-// (`escapeField`). An element is "E" + S + TAG + `attributes_of`, S being "1" when it hosts an
-// open shadow root, else "0"; one whose scroll offsets are not zero comes as "S" + left + ","
-// + top + "," + S + TAG + `attributes_of` instead (offsets rounded half away from zero). A
-// text or comment node is "T" / "C" + its value, any other node "O". Offsets are not read for
-// tags in `noScroll` (`scroll_skip`: elements the recorder never asks about; null: none) nor
-// for SVG content (never a scroll container).
-export function scroll_skip(tags) {
-  const s = new Set();
-  for (const t of tags.split(',')) { s.add(t); s.add(t.toUpperCase()); }
-  return s;
-}
-const SVG_NS = 'http://www.w3.org/2000/svg';
-const roundOffset = (v) => (v < 0 ? -Math.round(-v) : Math.round(v));
-export function read_nodes(nodes, from, to, noScroll) {
-  let out = '';
-  for (let i = from; i < to; i++) out += (i === from ? '' : '\x02') + record(nodes[i], noScroll);
-  return out;
-}
-function record(n, noScroll) {
+// What describing a node reads first, in one crossing: "E" + `tag_and_attributes` for an
+// element, "T" / "C" + the value of a text or comment node, "O" for any other node.
+export function read_node(n) {
   const type = nodeType.call(n);
-  if (type === 1) {
-    const t = tagName.call(n);
-    const head = (shadowRoot.call(n) ? '1' : '0') + escapeField(t) + attributes_of(n);
-    const c = t.charCodeAt(0);
-    if (noScroll === null || noScroll.has(t)
-      || (c >= 97 && c <= 122 && namespaceURI.call(n) === SVG_NS)) return 'E' + head;
-    const left = scrollLeft.call(n), top = scrollTop.call(n);
-    return left === 0 && top === 0
-      ? 'E' + head : 'S' + roundOffset(left) + ',' + roundOffset(top) + ',' + head;
-  }
-  if (type === 3) return 'T' + escapeField(nodeValue.call(n));
-  if (type === 8) return 'C' + escapeField(nodeValue.call(n));
+  if (type === 1) return 'E' + tag_and_attributes(n);
+  if (type === 3) return 'T' + nodeValue.call(n);
+  if (type === 8) return 'C' + nodeValue.call(n);
   return 'O';
 }
-// One node's record (a mutation's added node: it has not scrolled).
-export function read_node(n) { return record(n, null); }
 export function as_shadow_root(n) {
   if (nodeType.call(n) !== 11) return null;
   try { return host.call(n) ? n : null; } catch (_) { return null; }

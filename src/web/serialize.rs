@@ -204,8 +204,7 @@ impl Serializer {
         parent: ParentContext,
         mirror: &mut Mirror,
     ) -> Option<(NodeMeta, Described)> {
-        let read = dom::read_node(node);
-        let (meta, described) = self.describe_record(node, parent, 0, &read)?;
+        let (meta, described) = self.describe_as(node, parent, 0)?;
         Some((
             NodeMeta {
                 id: mirror.assign(node),
@@ -215,46 +214,31 @@ impl Serializer {
         ))
     }
 
-    /// Describes a node from its record in a `read_nodes` (or `read_node`) answer (glue.js; the
-    /// snapshot reads several nodes in one crossing), `id` being the id it is given; `None` for node kinds rrweb has
-    /// no shape for. An empty record reads the node one property at a time.
-    pub fn describe_record(
+    /// Describes a node whose id was given already (the snapshot numbers nodes up front).
+    pub fn describe_as(
         &mut self,
         node: &Node,
         parent: ParentContext,
         id: u32,
-        record: &str,
     ) -> Option<(NodeMeta, Described)> {
-        let rest = record.get(1..).unwrap_or_default();
-        let described = match record.bytes().next() {
+        let mut read = dom::read_node(node);
+        let kind = read.bytes().next();
+        read.replace_range(..kind.map_or(0, |_| 1), "");
+        let described = match kind {
             Some(b'E') => {
-                let read = parse_element(rest);
-                self.element(node.unchecked_ref(), parent, read, Some((0, 0)))
+                let read = parse_element(&read);
+                self.element(node.unchecked_ref(), parent, read)
             }
-            Some(b'S') => {
-                let (scroll, rest) = match parse_scroll(rest) {
-                    Some((left, top, rest)) => (Some((left, top)), rest),
-                    // Not a number Rust reads (`1e+21`): read again, one by one.
-                    None => (None, rest.splitn(3, ',').nth(2).unwrap_or_default()),
-                };
-                self.element(node.unchecked_ref(), parent, parse_element(rest), scroll)
-            }
-            Some(b'T') => {
-                let value = unescape_field(rest).into_owned();
-                Described::Text(self.text_of(node, parent, Some(value)))
-            }
-            Some(b'C') => Described::Comment(unescape_field(rest).into_owned()),
+            Some(b'T') => Described::Text(self.text_of(node, parent, Some(read))),
+            Some(b'C') => Described::Comment(read),
             _ => self.describe_other(node, parent)?,
         };
-        Some((self.meta(parent, id), described))
-    }
-
-    fn meta(&self, parent: ParentContext, id: u32) -> NodeMeta {
-        NodeMeta {
+        let meta = NodeMeta {
             id,
             root_id: self.root_id,
             is_shadow: parent.in_shadow,
-        }
+        };
+        Some((meta, described))
     }
 
     /// Describes a node from reads made one by one.
@@ -294,15 +278,8 @@ impl Serializer {
     }
 
     /// `read`: the tag name, the attributes and whether it hosts a shadow root (`None`: not
-    /// known), as the page has them. `scroll`: the scroll offsets when read already (they are
-    /// only read for elements `may_scroll` allows).
-    fn element(
-        &mut self,
-        el: &Element,
-        parent: ParentContext,
-        read: ElementRead,
-        scroll: Option<(i64, i64)>,
-    ) -> Described {
+    /// known), as the page has them.
+    fn element(&mut self, el: &Element, parent: ParentContext, read: ElementRead) -> Described {
         let (raw_tag, raw, has_shadow) = read;
         let tag = normalize_tag_name(&raw_tag, raw_tag == "FORM");
         let is_svg = raw_tag == "svg"
@@ -398,18 +375,12 @@ impl Serializer {
             _ => {}
         }
 
-        if self.read_scroll && may_scroll(&tag, is_svg) {
-            let (left, top) = scroll.unwrap_or_else(|| {
-                if dom::is_scrolled(el) {
-                    let left = dom::scroll_left(el).round() as i64;
-                    (left, dom::scroll_top(el).round() as i64)
-                } else {
-                    (0, 0)
-                }
-            });
+        if self.read_scroll && may_scroll(&tag, is_svg) && dom::is_scrolled(el) {
+            let left = dom::scroll_left(el).round() as i64;
             if left != 0 {
                 attributes.push(("rr_scrollLeft".into(), AttrValue::Int(left)));
             }
+            let top = dom::scroll_top(el).round() as i64;
             if top != 0 {
                 attributes.push(("rr_scrollTop".into(), AttrValue::Int(top)));
             }
@@ -625,58 +596,14 @@ pub fn may_scroll(tag: &str, is_svg: bool) -> bool {
     )
 }
 
-/// Tags whose elements `may_scroll` rules out, listed for `read_nodes` (glue.js), which reads
-/// no scroll offsets for them. It may list fewer tags than `may_scroll` rules out, never more.
-pub const NO_SCROLL_TAGS: &str = "a,abbr,b,bdi,bdo,br,button,cite,code,col,data,dfn,em,hr,i,img,\
-    input,kbd,label,li,link,mark,meta,option,p,q,s,samp,script,small,source,span,strong,style,\
-    sub,sup,td,th,time,title,tr,track,u,var,wbr,h1,h2,h3,h4,h5,h6,head,base,noscript,template";
-
-/// Where each record of a `read_nodes` answer ends (records are separated by 2).
-pub fn record_ends(records: &str, out: &mut Vec<usize>) {
-    out.clear();
-    for (at, b) in records.bytes().enumerate() {
-        if b == 2 {
-            out.push(at);
-        }
-    }
-    out.push(records.len());
-}
-
-/// "left,top,rest" (`read_nodes`' scrolled element) as the offsets and the rest.
-fn parse_scroll(s: &str) -> Option<(i64, i64, &str)> {
-    let mut parts = s.splitn(3, ',');
-    let left = parse_int(parts.next()?)?;
-    let top = parse_int(parts.next()?)?;
-    Some((left, top, parts.next()?))
-}
-
-/// A decimal integer, optionally negative (`str::parse` brings in formatting code).
-fn parse_int(s: &str) -> Option<i64> {
-    let (negative, digits) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s),
-    };
-    if digits.is_empty() || digits.len() > 15 {
-        return None;
-    }
-    let mut value: i64 = 0;
-    for b in digits.bytes() {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        value = value * 10 + i64::from(b - b'0');
-    }
-    Some(if negative { -value } else { value })
-}
-
 /// An element's tag name, attributes and whether it hosts a shadow root (`None`: not known).
 type ElementRead = (String, Vec<(String, String)>, Option<bool>);
 
-/// Parses an element's `read_nodes` record after its kind (and scroll offsets).
+/// Parses `tag_and_attributes`' answer.
 fn parse_element(packed: &str) -> ElementRead {
     let has_shadow = packed.starts_with('1');
     let mut parts = packed.get(1..).unwrap_or_default().split('\0');
-    let tag = unescape_field(parts.next().unwrap_or_default()).into_owned();
+    let tag = parts.next().unwrap_or_default().to_string();
     let mut attributes = Vec::new();
     while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
         attributes.push((
@@ -702,7 +629,6 @@ pub fn unescape_field(field: &str) -> std::borrow::Cow<'_, str> {
         }
         match chars.next() {
             Some('0') => out.push('\0'),
-            Some('2') => out.push('\u{2}'),
             Some(_) => out.push('\u{1}'),
             None => {}
         }

@@ -25,8 +25,6 @@ use web_sys::{Document, Node};
 
 /// How many nodes are described between two looks at the clock.
 const NODES_PER_CLOCK_CHECK: u32 = 128;
-/// How many listed nodes one `read_nodes` crossing reads.
-const NODES_PER_READ: u32 = 64;
 
 pub struct Walk {
     enc: NodeEncoder,
@@ -46,14 +44,6 @@ pub struct Walk {
     chunk_at: usize,
     chunk_depth: u32,
     chunk_low: u32,
-    /// The records of nodes `read_from..` read in one crossing (`read_nodes`), and where each
-    /// ends in `read`. Only used within the step that read them: the page may change between
-    /// steps.
-    read: String,
-    read_ends: Vec<usize>,
-    read_from: u32,
-    /// Tags whose scroll offsets `read_nodes` leaves unread (a JS Set).
-    no_scroll: JsValue,
 }
 
 /// JSON text written by the walk since the last cut, and its nesting. Counted with an outer
@@ -112,10 +102,6 @@ impl Walk {
             chunk_at,
             chunk_depth: 0,
             chunk_low: 0,
-            read: String::new(),
-            read_ends: Vec::new(),
-            read_from: 0,
-            no_scroll: dom::scroll_skip(super::serialize::NO_SCROLL_TAGS),
         }
     }
 
@@ -149,8 +135,6 @@ impl Walk {
         }
         let count = self.end.len() as u32;
         let mut since_check = 0;
-        // Records read in an earlier step may be stale.
-        self.read_ends.clear();
         loop {
             // Close the elements whose descendants are all written.
             while let Some(&(top, _)) = self.open.last() {
@@ -209,10 +193,7 @@ impl Walk {
         let mut context = self.open.last().map_or(ParentContext::TOP, |(_, c)| *c);
         context.in_shadow = self.shadow[i as usize] & 1 != 0;
         let id = self.base + i;
-        let (start, end) = self.record_span(i);
-        let record = self.read.get(start..end).unwrap_or_default();
-        let Some((meta, described)) = self.serializer.describe_record(&node, context, id, record)
-        else {
+        let Some((meta, described)) = self.serializer.describe_as(&node, context, id) else {
             self.skip_descendants(i, mirror, true);
             return;
         };
@@ -246,20 +227,6 @@ impl Walk {
                 system_id,
             } => self.leaf(i, |enc| enc.doctype(meta, &name, &public_id, &system_id)),
         }
-    }
-
-    /// Where node `i`'s record is in `read`, reading the next nodes first if it is not there.
-    fn record_span(&mut self, i: u32) -> (usize, usize) {
-        let k = i.wrapping_sub(self.read_from) as usize;
-        if k >= self.read_ends.len() {
-            let to = (i + NODES_PER_READ).min(self.end.len() as u32);
-            self.read = dom::read_nodes(&self.nodes, i, to, &self.no_scroll);
-            super::serialize::record_ends(&self.read, &mut self.read_ends);
-            self.read_from = i;
-            return (0, self.read_ends[0]);
-        }
-        let start = if k == 0 { 0 } else { self.read_ends[k - 1] + 1 };
-        (start, self.read_ends[k])
     }
 
     fn leaf(&mut self, i: u32, write: impl FnOnce(&mut NodeEncoder)) {
