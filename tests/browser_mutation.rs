@@ -404,7 +404,9 @@ async fn repeated_attribute_changes_and_odd_characters_replay() {
     fixture(r#"<div id="root"></div>"#);
     js(r#"const r = document.getElementById('root');
         for (let i = 0; i < 12; i++) r.append(document.createElement(i % 5 === 4 ? 'span' : 'div'));
-        r.firstChild.setAttribute('data-n', 'a\u0000b\u0001c\u00010');
+        r.firstChild.setAttribute('data-n', 'a\u0000b\u0001c\u00010\u0002d\u00012');
+        // Control characters a reader packing several fields or nodes in one string must escape.
+        r.children[3].append('t\u0002u\u0000v\u00012');
         // Names getAttribute would not find as they are: upper case, prefixed, twice.
         const odd = r.children[1];
         odd.setAttributeNS(null, 'UP', 'upper'); odd.setAttributeNS('urn:x', 'p:pre', 'fixed');
@@ -412,8 +414,12 @@ async fn repeated_attribute_changes_and_odd_characters_replay() {
     let sink = Sink::start();
     let snapshot = sink.json();
     assert!(
-        snapshot.contains(r#""data-n":"a\u0000b\u0001c\u00010""#),
+        snapshot.contains(r#""data-n":"a\u0000b\u0001c\u00010\u0002d\u00012""#),
         "a NUL in an attribute is recorded as it is: {snapshot}"
+    );
+    assert!(
+        snapshot.contains(r#""textContent":"t\u0002u\u0000v\u00012""#),
+        "control characters in a text node are recorded as they are: {snapshot}"
     );
     for attribute in [
         r#""UP":"upper""#,
@@ -429,14 +435,19 @@ async fn repeated_attribute_changes_and_odd_characters_replay() {
         kids[7].setAttribute('data-y', '\u0000\u0001');
         kids[8].removeAttribute('class'); kids[9].setAttribute('class', '');
         kids[2].removeAttribute('twice');
-        const n = document.createElement('p'); n.setAttribute('data-z', 'x\u0000y'); kids[0].append(n);"#);
+        const n = document.createElement('p'); n.setAttribute('data-z', 'x\u0000y\u0002');
+        n.append('w\u0002\u0001\u00002'); kids[0].append(n);"#);
     sink.flush().await;
     let events = sink.events();
     let batch = &mutation_events(&events)[0]["data"];
     let changes = batch["attributes"].as_array().unwrap();
     assert_eq!(changes.len(), 11, "{changes:?}");
     assert_eq!(changes[7]["attributes"]["data-y"], "\u{0}\u{1}");
-    assert_eq!(batch["adds"][0]["node"]["attributes"]["data-z"], "x\u{0}y");
+    assert_eq!(
+        batch["adds"][0]["node"]["attributes"]["data-z"],
+        "x\u{0}y\u{2}"
+    );
+    assert_eq!(batch["adds"][1]["node"]["textContent"], "w\u{2}\u{1}\u{0}2");
     assert_replays(&sink, "root");
 }
 
