@@ -139,6 +139,23 @@ struct Scan {
     adds: Vec<Add>,
     /// Members in text order.
     members: Vec<Member>,
+    /// Set for a Mutation whose opening names it (see [`compact_plan_sized`]): the records
+    /// are decided and dropped as each add or list entry closes.
+    stream: Option<Stream>,
+}
+
+/// The decisions on a Mutation made while it is scanned. An add's numbers (and its nodes')
+/// depend only on the chains carried from the adds and entries before it, so the records of a
+/// finished add or list entry are turned into cuts and dropped: the scan holds the largest
+/// add, not the whole event.
+struct Stream {
+    chain: Chain,
+    /// The id of the last node of `data.adds` already decided (`None`: none, or not an
+    /// integer): the `before` of an add whose records hold no node before it.
+    before: Option<u64>,
+    cuts: Vec<(usize, usize)>,
+    /// The event must go explicit (the scan goes on: text that is not JSON stays the same).
+    explicit: bool,
 }
 
 impl Scan {
@@ -146,6 +163,39 @@ impl Scan {
         if kind == Kind::Node(Tree::Adds) {
             self.last_add_node = Some(self.objs.len() - 1);
         }
+    }
+
+    /// Decides the records scanned so far (all closed) and drops them.
+    fn flush(&mut self, b: &[u8]) {
+        let Some(s) = self.stream.as_mut() else {
+            return;
+        };
+        if !s.explicit {
+            let decided = decide(
+                b,
+                Tree::Adds,
+                &self.objs,
+                &self.adds,
+                &mut self.members,
+                &mut s.chain,
+                s.before,
+            );
+            match decided {
+                Some(_) => s
+                    .cuts
+                    .extend(self.members.iter().filter(|x| x.cut.1 > 0).map(|x| x.cut)),
+                None => {
+                    s.explicit = true;
+                    s.cuts = Vec::new();
+                }
+            }
+        }
+        if let Some(k) = self.last_add_node.take() {
+            s.before = self.objs[k].id.and_then(|id| self.members[id].value);
+        }
+        self.objs.clear();
+        self.adds.clear();
+        self.members.clear();
     }
 
     fn tree(&self) -> Option<Tree> {
@@ -258,8 +308,9 @@ pub fn node_estimate(event: &str) -> Estimate {
     e
 }
 
-/// Scans one event of the size `size` ([`node_estimate`]) says.
-fn scan(text: &str, size: Estimate) -> Option<Scan> {
+/// Scans one event of the size `size` ([`node_estimate`]) says; `stream`: a Mutation whose
+/// opening names it, decided add by add ([`Stream`]).
+fn scan(text: &str, size: Estimate, stream: bool) -> Option<Scan> {
     let b = text.as_bytes();
     let mut out = Scan::default();
     // Sized once: grown by doubling, the lists of a large event (tens of bytes per node) would
@@ -270,9 +321,19 @@ fn scan(text: &str, size: Estimate) -> Option<Scan> {
         entries,
         parents,
     } = size;
-    out.objs.reserve_exact(nodes + entries + parents);
-    out.adds.reserve_exact(parents);
-    out.members.reserve_exact(nodes + entries + 2 * parents);
+    if stream {
+        // At most one cut per node, entry and add; the records hold one add at a time.
+        out.stream = Some(Stream {
+            chain: Chain::new(),
+            before: None,
+            cuts: Vec::with_capacity(nodes + entries + parents),
+            explicit: false,
+        });
+    } else {
+        out.objs.reserve_exact(nodes + entries + parents);
+        out.adds.reserve_exact(parents);
+        out.members.reserve_exact(nodes + entries + 2 * parents);
+    }
     let mut stack: Vec<Frame> = Vec::with_capacity(32);
     let mut i = 0;
     // The role of the next value; `None` once a value is complete.
@@ -397,7 +458,11 @@ fn scan(text: &str, size: Estimate) -> Option<Scan> {
         // A value is complete: what follows it in the enclosing container?
         i = skip_ws(b, i);
         let Some(frame) = stack.last_mut() else {
-            return (i == b.len()).then_some(out);
+            if i != b.len() {
+                return None;
+            }
+            out.flush(b);
+            return Some(out);
         };
         match (b.get(i)?, frame.is_object) {
             (b',', true) => {
@@ -412,7 +477,7 @@ fn scan(text: &str, size: Estimate) -> Option<Scan> {
                 expect = Some(item_role(frame.role));
             }
             (b'}', true) | (b']', false) => {
-                close(&mut stack, &mut out, i);
+                close(b, &mut stack, &mut out, i);
                 i += 1;
             }
             _ => return None,
@@ -429,13 +494,29 @@ fn item_role(array: Role) -> Role {
     }
 }
 
-fn close(stack: &mut Vec<Frame>, out: &mut Scan, at: usize) {
-    if let Some(Frame {
-        role: Role::InObj(n),
-        ..
-    }) = stack.pop()
+fn close(b: &[u8], stack: &mut Vec<Frame>, out: &mut Scan, at: usize) {
+    match stack.pop() {
+        Some(Frame {
+            role: Role::InObj(n),
+            ..
+        }) => out.objs[n].close = at,
+        Some(Frame {
+            role: Role::InAdd(_),
+            ..
+        }) => {}
+        _ => return,
+    }
+    // An add, a list entry or `data.node` is complete: nothing open refers to the records.
+    if out.stream.is_some()
+        && matches!(
+            stack.last(),
+            Some(Frame {
+                role: Role::Adds | Role::List(_) | Role::Data,
+                ..
+            })
+        )
     {
-        out.objs[n].close = at;
+        out.flush(b);
     }
 }
 
@@ -451,7 +532,7 @@ fn object_key(
     *i = skip_ws(b, *i);
     let frame = stack.last()?;
     if b.get(*i) == Some(&b'}') && b[frame.sep] == b'{' {
-        close(stack, out, *i);
+        close(b, stack, out, *i);
         *i += 1;
         return Some(None);
     }
@@ -534,20 +615,29 @@ fn object_key(
     Some(Some(role))
 }
 
+const TYPE: &[u8] = br#"{"type":"#;
+const SOURCE: &[u8] = br#"{"type":3,"data":{"source":"#;
+
+/// The integer at `at`, when a `,` or `}` follows it.
+fn opening_number(event: &[u8], at: usize) -> Option<u64> {
+    let rest = event.get(at..).unwrap_or_default();
+    let digits = rest.iter().take_while(|d| d.is_ascii_digit()).count();
+    match rest.get(digits) {
+        Some(b',' | b'}') => integer(&rest[..digits]),
+        _ => None,
+    }
+}
+
+/// Whether the event opens as the SDK writes a Mutation: its first `type` is 3 and its first
+/// `data.source` 0, so the rules of `data.adds` apply before anything else is read.
+fn opens_as_mutation(event: &[u8]) -> bool {
+    event.starts_with(SOURCE) && opening_number(event, SOURCE.len()) == Some(0)
+}
+
 /// Whether the event's opening (as the SDK writes it) shows that no rule applies: a type other
 /// than 2 and 3, or a type 3 whose `data.source` is not 0. Anything else is scanned.
 fn untouched(event: &[u8]) -> bool {
-    const TYPE: &[u8] = br#"{"type":"#;
-    const SOURCE: &[u8] = br#"{"type":3,"data":{"source":"#;
-    // The integer at `at`, when a `,` or `}` follows it.
-    let number = |at: usize| {
-        let rest = event.get(at..).unwrap_or_default();
-        let digits = rest.iter().take_while(|d| d.is_ascii_digit()).count();
-        match rest.get(digits) {
-            Some(b',' | b'}') => integer(&rest[..digits]),
-            _ => None,
-        }
-    };
+    let number = |at: usize| opening_number(event, at);
     if event.starts_with(SOURCE) {
         return number(SOURCE.len()).is_some_and(|source| source != 0);
     }
@@ -649,6 +739,12 @@ pub fn compact_plan(event: &str) -> Plan {
 
 /// [`compact_plan`] for an event whose size is counted already ([`node_estimate`]).
 pub fn compact_plan_sized(event: &str, size: Estimate) -> Plan {
+    plan(event, size, true)
+}
+
+/// [`compact_plan_sized`]; `stream`: a Mutation whose opening names it is decided add by add
+/// (else it is scanned whole first, as every other event: the same plan, more memory).
+fn plan(event: &str, size: Estimate, stream: bool) -> Plan {
     let b = event.as_bytes();
     if b.starts_with(EXPLICIT.as_bytes()) {
         return Plan::Explicit;
@@ -658,9 +754,16 @@ pub fn compact_plan_sized(event: &str, size: Estimate) -> Plan {
     if untouched(b) {
         return Plan::Same;
     }
-    let Some(mut scan) = scan(event, size) else {
+    let Some(mut scan) = scan(event, size, stream && opens_as_mutation(b)) else {
         return Plan::Same;
     };
+    if let Some(stream) = scan.stream.take() {
+        return match stream {
+            Stream { explicit: true, .. } => Plan::Explicit,
+            Stream { cuts, .. } if cuts.is_empty() => Plan::Same,
+            Stream { cuts, .. } => Plan::Cuts(cuts),
+        };
+    }
     let Some(tree) = scan.tree() else {
         return Plan::Same;
     };
@@ -670,23 +773,40 @@ pub fn compact_plan_sized(event: &str, size: Estimate) -> Plan {
         members: m,
         ..
     } = &mut scan;
+    match decide(b, tree, objs, adds, m, &mut Chain::new(), None) {
+        None => Plan::Explicit,
+        Some(false) => Plan::Same,
+        Some(true) => Plan::Cuts(m.iter().filter(|x| x.cut.1 > 0).map(|x| x.cut).collect()),
+    }
+}
+
+/// Marks in `m` what [`compact`] leaves out of the nodes, entries and adds scanned, in an event
+/// of `tree`, the chains going on from `chain` (and from `before`, the id of the node of
+/// `data.adds` before these records). Whether anything is left out; `None` when the event must
+/// go explicit.
+fn decide(
+    b: &[u8],
+    tree: Tree,
+    objs: &[Obj],
+    adds: &[Add],
+    m: &mut [Member],
+    chain: &mut Chain,
+    before: Option<u64>,
+) -> Option<bool> {
     let mut any = false;
-    let mut chain = Chain::new();
-    for obj in objs.iter() {
+    for obj in objs {
         let mine = covered(obj.kind, tree, true);
         if !mine {
             continue;
         }
         if !obj.object {
             if let Kind::Node(_) = obj.kind {
-                return Plan::Explicit;
+                return None;
             }
             chain.push(obj.kind, None);
             continue;
         }
-        let Some(id) = obj.id else {
-            return Plan::Explicit;
-        };
+        let id = obj.id?;
         let member = m[id];
         if member.tight && member.value.is_some() && member.value == chain.implied(obj.kind) {
             let first =
@@ -704,14 +824,12 @@ pub fn compact_plan_sized(event: &str, size: Estimate) -> Plan {
         chain.push(obj.kind, member.value);
     }
     if tree == Tree::Adds {
-        for add in adds.iter() {
-            let (Some(p), Some(n)) = (add.parent, add.next) else {
-                return Plan::Explicit;
+        for add in adds {
+            let (p, n) = (add.parent?, add.next?);
+            let before = match add.before {
+                Some(k) => objs[k].id.and_then(|id| m[id].value),
+                None => before,
             };
-            let before = add
-                .before
-                .and_then(|k| objs[k].id)
-                .and_then(|id| m[id].value);
             let (parent, next) = (m[p], m[n]);
             let implied = |x: &Member| x.tight && x.value.is_some() && x.value == before;
             let parent_cut = implied(&parent)
@@ -733,10 +851,7 @@ pub fn compact_plan_sized(event: &str, size: Estimate) -> Plan {
             any = true;
         }
     }
-    if !any {
-        return Plan::Same;
-    }
-    Plan::Cuts(m.iter().filter(|x| x.cut.1 > 0).map(|x| x.cut).collect())
+    Some(any)
 }
 
 /// The cut of a member a collector writes back as the first member of its object: `{"k":v,`
@@ -787,7 +902,7 @@ pub fn restore(event: &str, version: u64) -> Result<Cow<'_, str>, WireError> {
             return Ok(Cow::Owned(["{", rest].concat()));
         }
     }
-    let scan = scan(event, node_estimate(event))
+    let scan = scan(event, node_estimate(event), false)
         .ok_or_else(|| WireError("is not well-formed JSON".into()))?;
     let Some(tree) = scan.tree() else {
         return Ok(Cow::Borrowed(event));
@@ -918,7 +1033,7 @@ mod tests {
     /// For events the SDK writes: at least one per node, at most one more.
     fn assert_estimate(event: &str) {
         let e = node_estimate(event);
-        let s = scan(event, Estimate::default()).unwrap();
+        let s = scan(event, Estimate::default(), false).unwrap();
         let nodes = s
             .objs
             .iter()
@@ -1295,192 +1410,190 @@ mod tests {
         );
     }
 
+    /// An object's members: each key and what writes its value.
+    type Members = Vec<(&'static str, Box<dyn FnOnce(&mut Gen)>)>;
+    struct Gen {
+        rng: Rng,
+        last: u64,
+        out: String,
+    }
+    impl Gen {
+        fn ws(&mut self) {
+            if self.rng.next(40) == 0 {
+                self.out.push(' ');
+            }
+        }
+        fn number(&mut self, usual: u64) -> String {
+            match self.rng.next(40) {
+                0 => "-1".into(),
+                1 => "1.5".into(),
+                2 => "18446744073709551616".into(),
+                3 => "\"7\"".into(),
+                4 => "null".into(),
+                5..=8 => (usual + self.rng.next(5)).to_string(),
+                _ => usual.to_string(),
+            }
+        }
+        /// An object of the members given (each written by its closure), sometimes shuffled,
+        /// sometimes with one left out.
+        fn object(&mut self, mut members: Members) {
+            if self.rng.next(6) == 0 {
+                let n = members.len() as u64;
+                for k in 0..members.len() {
+                    members.swap(k, self.rng.next(n) as usize);
+                }
+            }
+            if !members.is_empty() && self.rng.next(30) == 0 {
+                let k = self.rng.next(members.len() as u64) as usize;
+                drop(members.remove(k));
+            }
+            self.out.push('{');
+            for (k, (key, write)) in members.into_iter().enumerate() {
+                if k > 0 {
+                    self.ws();
+                    self.out.push(',');
+                }
+                self.ws();
+                self.out.push_str(&format!("\"{key}\""));
+                self.ws();
+                self.out.push(':');
+                self.ws();
+                write(self);
+                self.ws();
+            }
+            self.out.push('}');
+        }
+        fn value(&mut self, v: String) {
+            self.out.push_str(&v);
+        }
+        fn node(&mut self, depth: u32) {
+            if self.rng.next(60) == 0 {
+                self.out
+                    .push_str(["7", "null", "\"x\"", "[]"][self.rng.next(4) as usize]);
+                return;
+            }
+            self.last += 1;
+            let id = self.number(self.last);
+            if let Ok(n) = id.parse() {
+                self.last = n;
+            }
+            let children = if depth > 3 { 0 } else { self.rng.next(4) };
+            let mut members: Members = vec![
+                ("type", Box::new(|g: &mut Gen| g.value("2".into()))),
+                (
+                    "textContent",
+                    Box::new(|g: &mut Gen| g.value(r#""\"id\":3,}""#.into())),
+                ),
+                (
+                    "childNodes",
+                    Box::new(move |g: &mut Gen| {
+                        g.out.push('[');
+                        for k in 0..children {
+                            if k > 0 {
+                                g.out.push(',');
+                            }
+                            g.node(depth + 1);
+                        }
+                        g.out.push(']');
+                    }),
+                ),
+                ("id", Box::new(move |g: &mut Gen| g.value(id))),
+            ];
+            for flag in ["isShadowHost", "isShadow"] {
+                if self.rng.next(4) == 0 {
+                    members.push((flag, Box::new(|g: &mut Gen| g.value("true".into()))));
+                }
+            }
+            self.object(members);
+        }
+        fn list(&mut self, name: &'static str) {
+            let mut id = self.rng.next(30);
+            let step = self.rng.next(4);
+            self.out.push('[');
+            for k in 0..self.rng.next(6) {
+                if k > 0 {
+                    self.out.push(',');
+                }
+                id += step;
+                let v = self.number(id);
+                let mut members: Members = Vec::new();
+                if name == "removes" {
+                    members.push(("parentId", Box::new(|g: &mut Gen| g.value("1".into()))));
+                }
+                members.push(("id", Box::new(move |g: &mut Gen| g.value(v))));
+                match name {
+                    "texts" => {
+                        members.push(("value", Box::new(|g: &mut Gen| g.value("\"a\"".into()))))
+                    }
+                    "attributes" => members.push((
+                        "attributes",
+                        Box::new(|g: &mut Gen| g.value(r#"{"id":3}"#.into())),
+                    )),
+                    _ if self.rng.next(3) == 0 => {
+                        members.push(("isShadow", Box::new(|g: &mut Gen| g.value("true".into()))))
+                    }
+                    _ => {}
+                }
+                self.object(members);
+            }
+            self.out.push(']');
+        }
+        fn event(&mut self) {
+            self.last = self.rng.next(3);
+            let kind = [2, 3, 3, 3, 4][self.rng.next(5) as usize];
+            let source = if self.rng.next(6) == 0 { 2 } else { 0 };
+            self.object(vec![
+                (
+                    "type",
+                    Box::new(move |g: &mut Gen| g.value(kind.to_string())),
+                ),
+                (
+                    "data",
+                    Box::new(move |g: &mut Gen| {
+                        let mut members: Members = vec![(
+                            "source",
+                            Box::new(move |g: &mut Gen| g.value(source.to_string())),
+                        )];
+                        if kind == 2 {
+                            members.push(("node", Box::new(|g: &mut Gen| g.node(0))));
+                        }
+                        for name in ["texts", "attributes", "removes"] {
+                            members.push((name, Box::new(move |g: &mut Gen| g.list(name))));
+                        }
+                        members.push((
+                            "adds",
+                            Box::new(|g: &mut Gen| {
+                                g.out.push('[');
+                                for k in 0..g.rng.next(5) {
+                                    if k > 0 {
+                                        g.out.push(',');
+                                    }
+                                    let parent = g.number(g.last);
+                                    let next = if g.rng.next(2) == 0 {
+                                        "null".into()
+                                    } else {
+                                        g.number(g.last)
+                                    };
+                                    g.object(vec![
+                                        ("parentId", Box::new(move |g: &mut Gen| g.value(parent))),
+                                        ("nextId", Box::new(move |g: &mut Gen| g.value(next))),
+                                        ("node", Box::new(|g: &mut Gen| g.node(2))),
+                                    ]);
+                                }
+                                g.out.push(']');
+                            }),
+                        ));
+                        g.object(members);
+                    }),
+                ),
+                ("timestamp", Box::new(|g: &mut Gen| g.value("1".into()))),
+            ]);
+        }
+    }
     /// Random events in any key order, spacing and value, with members missing: whatever the
     /// SDK is given, the collector stores it back byte for byte.
     #[test]
     fn any_event_round_trips() {
-        /// An object's members: each key and what writes its value.
-        type Members = Vec<(&'static str, Box<dyn FnOnce(&mut Gen)>)>;
-        struct Gen {
-            rng: Rng,
-            last: u64,
-            out: String,
-        }
-        impl Gen {
-            fn ws(&mut self) {
-                if self.rng.next(40) == 0 {
-                    self.out.push(' ');
-                }
-            }
-            fn number(&mut self, usual: u64) -> String {
-                match self.rng.next(40) {
-                    0 => "-1".into(),
-                    1 => "1.5".into(),
-                    2 => "18446744073709551616".into(),
-                    3 => "\"7\"".into(),
-                    4 => "null".into(),
-                    5..=8 => (usual + self.rng.next(5)).to_string(),
-                    _ => usual.to_string(),
-                }
-            }
-            /// An object of the members given (each written by its closure), sometimes shuffled,
-            /// sometimes with one left out.
-            fn object(&mut self, mut members: Members) {
-                if self.rng.next(6) == 0 {
-                    let n = members.len() as u64;
-                    for k in 0..members.len() {
-                        members.swap(k, self.rng.next(n) as usize);
-                    }
-                }
-                if !members.is_empty() && self.rng.next(30) == 0 {
-                    let k = self.rng.next(members.len() as u64) as usize;
-                    drop(members.remove(k));
-                }
-                self.out.push('{');
-                for (k, (key, write)) in members.into_iter().enumerate() {
-                    if k > 0 {
-                        self.ws();
-                        self.out.push(',');
-                    }
-                    self.ws();
-                    self.out.push_str(&format!("\"{key}\""));
-                    self.ws();
-                    self.out.push(':');
-                    self.ws();
-                    write(self);
-                    self.ws();
-                }
-                self.out.push('}');
-            }
-            fn value(&mut self, v: String) {
-                self.out.push_str(&v);
-            }
-            fn node(&mut self, depth: u32) {
-                if self.rng.next(60) == 0 {
-                    self.out
-                        .push_str(["7", "null", "\"x\"", "[]"][self.rng.next(4) as usize]);
-                    return;
-                }
-                self.last += 1;
-                let id = self.number(self.last);
-                if let Ok(n) = id.parse() {
-                    self.last = n;
-                }
-                let children = if depth > 3 { 0 } else { self.rng.next(4) };
-                let mut members: Members = vec![
-                    ("type", Box::new(|g: &mut Gen| g.value("2".into()))),
-                    (
-                        "textContent",
-                        Box::new(|g: &mut Gen| g.value(r#""\"id\":3,}""#.into())),
-                    ),
-                    (
-                        "childNodes",
-                        Box::new(move |g: &mut Gen| {
-                            g.out.push('[');
-                            for k in 0..children {
-                                if k > 0 {
-                                    g.out.push(',');
-                                }
-                                g.node(depth + 1);
-                            }
-                            g.out.push(']');
-                        }),
-                    ),
-                    ("id", Box::new(move |g: &mut Gen| g.value(id))),
-                ];
-                for flag in ["isShadowHost", "isShadow"] {
-                    if self.rng.next(4) == 0 {
-                        members.push((flag, Box::new(|g: &mut Gen| g.value("true".into()))));
-                    }
-                }
-                self.object(members);
-            }
-            fn list(&mut self, name: &'static str) {
-                let mut id = self.rng.next(30);
-                let step = self.rng.next(4);
-                self.out.push('[');
-                for k in 0..self.rng.next(6) {
-                    if k > 0 {
-                        self.out.push(',');
-                    }
-                    id += step;
-                    let v = self.number(id);
-                    let mut members: Members = Vec::new();
-                    if name == "removes" {
-                        members.push(("parentId", Box::new(|g: &mut Gen| g.value("1".into()))));
-                    }
-                    members.push(("id", Box::new(move |g: &mut Gen| g.value(v))));
-                    match name {
-                        "texts" => {
-                            members.push(("value", Box::new(|g: &mut Gen| g.value("\"a\"".into()))))
-                        }
-                        "attributes" => members.push((
-                            "attributes",
-                            Box::new(|g: &mut Gen| g.value(r#"{"id":3}"#.into())),
-                        )),
-                        _ if self.rng.next(3) == 0 => members
-                            .push(("isShadow", Box::new(|g: &mut Gen| g.value("true".into())))),
-                        _ => {}
-                    }
-                    self.object(members);
-                }
-                self.out.push(']');
-            }
-            fn event(&mut self) {
-                self.last = self.rng.next(3);
-                let kind = [2, 3, 3, 3, 4][self.rng.next(5) as usize];
-                let source = if self.rng.next(6) == 0 { 2 } else { 0 };
-                self.object(vec![
-                    (
-                        "type",
-                        Box::new(move |g: &mut Gen| g.value(kind.to_string())),
-                    ),
-                    (
-                        "data",
-                        Box::new(move |g: &mut Gen| {
-                            let mut members: Members = vec![(
-                                "source",
-                                Box::new(move |g: &mut Gen| g.value(source.to_string())),
-                            )];
-                            if kind == 2 {
-                                members.push(("node", Box::new(|g: &mut Gen| g.node(0))));
-                            }
-                            for name in ["texts", "attributes", "removes"] {
-                                members.push((name, Box::new(move |g: &mut Gen| g.list(name))));
-                            }
-                            members.push((
-                                "adds",
-                                Box::new(|g: &mut Gen| {
-                                    g.out.push('[');
-                                    for k in 0..g.rng.next(5) {
-                                        if k > 0 {
-                                            g.out.push(',');
-                                        }
-                                        let parent = g.number(g.last);
-                                        let next = if g.rng.next(2) == 0 {
-                                            "null".into()
-                                        } else {
-                                            g.number(g.last)
-                                        };
-                                        g.object(vec![
-                                            (
-                                                "parentId",
-                                                Box::new(move |g: &mut Gen| g.value(parent)),
-                                            ),
-                                            ("nextId", Box::new(move |g: &mut Gen| g.value(next))),
-                                            ("node", Box::new(|g: &mut Gen| g.node(2))),
-                                        ]);
-                                    }
-                                    g.out.push(']');
-                                }),
-                            ));
-                            g.object(members);
-                        }),
-                    ),
-                    ("timestamp", Box::new(|g: &mut Gen| g.value("1".into()))),
-                ]);
-            }
-        }
         let mut g = Gen {
             rng: Rng(0x2545_F491_4F6C_DD1D),
             last: 0,
@@ -1505,6 +1618,62 @@ mod tests {
             (100..2500).contains(&explicit),
             "{explicit} of 5000 explicit"
         );
+    }
+
+    /// A Mutation decided add by add while it is scanned gets the plan of the whole scan.
+    #[test]
+    fn mutation_streamed_as_scanned_whole() {
+        let mut g = Gen {
+            rng: Rng(0x0DDB_1A5E_5BAD_5EED),
+            last: 0,
+            out: String::new(),
+        };
+        let mut events: Vec<String> = Vec::new();
+        for _ in 0..5000 {
+            g.out.clear();
+            g.event();
+            events.push(g.out.clone());
+        }
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..300 {
+            let mut m = MutationWriter::new();
+            let mut id = rng.next(40) as u32;
+            for _ in 0..rng.next(4) {
+                id += rng.next(3) as u32;
+                m.attributes(id, &[("class", Some(AttrValue::Str("a".into())))]);
+            }
+            let mut m = m.into_adds();
+            for _ in 0..rng.next(5) {
+                let adds = m.entry();
+                let parent = if rng.next(2) == 0 { id } else { 1 };
+                adds.begin_add(parent, (rng.next(2) == 0).then_some(id));
+                id += rng.next(3) as u32;
+                adds.open_element(meta(id), "p", &[], ElementFlags::default());
+                random_tree(adds, &mut rng, &mut id, 3);
+                adds.close();
+                adds.end_add();
+            }
+            events.extend(m.finish(1));
+        }
+        // Text that is not JSON: cut short.
+        for k in (0..events.len()).step_by(10) {
+            let cut = rng.next(events[k].len() as u64) as usize;
+            events.push(events[k][..cut].to_string());
+        }
+        // Streamed events, by plan: the same, explicit, with cuts.
+        let mut streamed = [0; 3];
+        for event in &events {
+            let whole = plan(event, node_estimate(event), false);
+            if opens_as_mutation(event.as_bytes()) {
+                streamed[match whole {
+                    Plan::Same => 0,
+                    Plan::Explicit => 1,
+                    Plan::Cuts(_) => 2,
+                }] += 1;
+            }
+            assert_eq!(compact_plan(event), whole, "{event}");
+        }
+        assert!(streamed.iter().all(|&n| n > 100), "{streamed:?} streamed");
     }
 
     /// A small deterministic generator: random trees, mostly sequential ids with jumps.
