@@ -691,7 +691,10 @@ async fn a_small_batch_is_gzipped_by_the_browser_and_decodes_to_the_envelope() {
         assert_eq!(r["status"], 200);
     }
     let first = &reqs[0];
-    assert_eq!(first["envelope"]["events"][1]["type"], 2, "the FullSnapshot");
+    assert_eq!(
+        first["envelope"]["events"][1]["type"], 2,
+        "the FullSnapshot"
+    );
     assert!(
         first["bytes"].as_u64().unwrap()
             < serde_json::to_string(&first["envelope"]).unwrap().len() as u64,

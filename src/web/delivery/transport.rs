@@ -73,15 +73,15 @@ pub fn finish(request: &Promise, done: Box<dyn FnOnce(Reply)>) {
         request,
         Box::new(move |value: JsValue| {
             done(match value.dyn_into::<Response>() {
-            Ok(response) => Reply {
-                status: Some(response.status()),
-                retry_after: response.headers().get("Retry-After").ok().flatten(),
-            },
-            Err(_) => Reply {
-                status: None,
-                retry_after: None,
-            },
-        })
+                Ok(response) => Reply {
+                    status: Some(response.status()),
+                    retry_after: response.headers().get("Retry-After").ok().flatten(),
+                },
+                Err(_) => Reply {
+                    status: None,
+                    retry_after: None,
+                },
+            })
         }),
     );
 }
