@@ -642,3 +642,92 @@ async fn a_batch_too_large_for_local_storage_is_retried_from_memory() {
     js("document.getElementById('huge').remove();");
     JsFuture::from(recorder.stop()).await.unwrap();
 }
+
+/// Wraps `CompressionStream` to count the streams made (`window.__gzips`); `kind` "count"
+/// keeps the browser's, "missing" shadows it with undefined, "failing" makes every stream
+/// error (counted in `window.__gzipFailures`).
+fn wrap_compression_stream(kind: &str) {
+    js(&format!(
+        r#"
+      if (!window.__realCompressionStream) window.__realCompressionStream = globalThis.CompressionStream;
+      const Real = window.__realCompressionStream;
+      window.__gzips = 0; window.__gzipFailures = 0;
+      const kind = '{kind}';
+      globalThis.CompressionStream = kind === 'missing' ? undefined
+        : kind === 'failing' ? class {{ constructor() {{
+            window.__gzipFailures++;
+            return new TransformStream({{ transform(chunk, c) {{ c.error(new Error('no gzip today')); }} }});
+          }} }}
+        : class extends Real {{ constructor(f) {{ super(f); window.__gzips++; }} }};
+    "#
+    ));
+}
+
+fn restore_compression_stream() {
+    js("globalThis.CompressionStream = window.__realCompressionStream;");
+}
+
+fn counter(name: &str) -> u64 {
+    js(&format!("return window.{name}")).as_f64().unwrap() as u64
+}
+
+#[wasm_bindgen_test]
+async fn a_small_batch_is_gzipped_by_the_browser_and_decodes_to_the_envelope() {
+    clear_storage();
+    install_mock();
+    wrap_compression_stream("count");
+    fixture("<p>start</p>");
+    let (mut recorder, events) = start("/ingest-native", &[]);
+    flush(&recorder).await;
+    mutate(3);
+    sleep(0).await;
+    flush(&recorder).await;
+    let reqs = requests();
+    assert!(reqs.len() >= 2, "{} requests", reqs.len());
+    // One browser gzip per request, none by miniz (no retries here).
+    assert_eq!(counter("__gzips"), reqs.len() as u64);
+    for r in &reqs {
+        assert!(r["url"].as_str().unwrap().ends_with("encoding=gzip"));
+        assert_eq!(r["status"], 200);
+    }
+    let first = &reqs[0];
+    assert_eq!(
+        first["envelope"]["events"][1]["type"], 2,
+        "the FullSnapshot"
+    );
+    assert!(
+        first["bytes"].as_u64().unwrap()
+            < serde_json::to_string(&first["envelope"]).unwrap().len() as u64,
+        "gzip"
+    );
+    assert_all_delivered(&events);
+    JsFuture::from(recorder.stop()).await.unwrap();
+    restore_compression_stream();
+}
+
+#[wasm_bindgen_test]
+async fn without_a_working_compression_stream_miniz_gzips_instead() {
+    for kind in ["missing", "failing"] {
+        clear_storage();
+        install_mock();
+        wrap_compression_stream(kind);
+        fixture("<p>start</p>");
+        let (mut recorder, events) = start(&format!("/ingest-fallback-{kind}"), &[]);
+        flush(&recorder).await;
+        mutate(3);
+        sleep(0).await;
+        flush(&recorder).await;
+        let reqs = requests();
+        assert!(reqs.len() >= 2, "{kind}: {} requests", reqs.len());
+        for r in &reqs {
+            assert!(r["url"].as_str().unwrap().ends_with("encoding=gzip"));
+            assert_eq!(r["status"], 200, "{kind}: decoded as gzip");
+        }
+        // A failing browser gzip is tried once, then miniz does every batch.
+        let failures = if kind == "failing" { 1 } else { 0 };
+        assert_eq!(counter("__gzipFailures"), failures, "{kind}");
+        assert_all_delivered(&events);
+        JsFuture::from(recorder.stop()).await.unwrap();
+        restore_compression_stream();
+    }
+}

@@ -45,6 +45,20 @@ export function next_task(cb) {
   channel.port2.postMessage(null);
 }
 
+// Gzip in the browser (delivery of a small batch): the wasm module then never makes miniz's
+// compressor, whose ~300 KB of state would stay in its memory for good. `bytes` is a view of
+// wasm memory: the Blob copies it before this returns. Null when CompressionStream is missing
+// (the caller compresses with miniz); the Promise settles with a Uint8Array, or rejects.
+export function gzip_native(bytes) {
+  const C = globalThis.CompressionStream;
+  if (typeof C !== 'function') return null;
+  try {
+    const stream = new Blob([bytes]).stream().pipeThrough(new C('gzip'));
+    return new Response(stream).arrayBuffer().then((b) => new Uint8Array(b));
+  } catch (e) { return null; }
+}
+export function has_compression_stream() { return typeof globalThis.CompressionStream === 'function'; }
+
 // The snapshot's first phase: the document's nodes in pre-order (open shadow roots' children
 // after their host's light children; nothing under textarea and iframe elements), each
 // given its id (base + index) in `ids`, with the index of its last descendant and a flag for

@@ -18,12 +18,20 @@ use crate::delivery::session::{new_id, resume, SessionState, WindowState};
 use crate::json::{push_u64, JsonWriter};
 use gloo_timers::callback::{Interval, Timeout};
 use js_sys::{Function, Promise};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use storage::Stores;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Window;
+
+#[wasm_bindgen(module = "/src/web/glue.js")]
+extern "C" {
+    /// A Promise of `bytes` gzipped by the browser, or null without `CompressionStream`.
+    fn gzip_native(bytes: &[u8]) -> JsValue;
+    fn has_compression_stream() -> bool;
+}
 
 /// Browsers refuse keepalive requests once 64 KiB are in flight; unload chunks stay below.
 const UNLOAD_BUDGET_BYTES: usize = 60 * 1024;
@@ -47,6 +55,10 @@ pub struct Delivery {
     session: RefCell<Weak<Session>>,
     /// Timers and listeners; dropped when recording stops (a send under way still finishes).
     running: RefCell<Vec<Box<dyn std::any::Any>>>,
+    /// Whether a small batch may be gzipped by the browser (`CompressionStream`) rather than
+    /// by miniz, whose compressor state (about 300 KB) would stay in wasm memory for good.
+    /// Cleared when the browser fails once: miniz does it from then on.
+    native_gzip: Cell<bool>,
 }
 
 struct State {
@@ -76,6 +88,8 @@ enum Next {
     Idle(Vec<Function>),
     Send(js_sys::Uint8Array),
     Encode,
+    /// The head's plain body, to be gzipped by the browser; the head's key.
+    GzipNative(Vec<u8>, (String, u64, usize)),
     Wait,
 }
 
@@ -167,6 +181,7 @@ impl Delivery {
             this: RefCell::new(Weak::new()),
             session: RefCell::new(Weak::new()),
             running: RefCell::new(Vec::new()),
+            native_gzip: Cell::new(true),
         });
         *delivery.this.borrow_mut() = Rc::downgrade(&delivery);
         Ok(delivery)
@@ -415,6 +430,28 @@ impl Delivery {
                     s.queue.head_in_flight = true;
                     Next::Encode
                 }
+                Some(head)
+                    if head.body.is_none()
+                        && compression == Compression::Gzip
+                        && self.native_gzip.get()
+                        && has_compression_stream() =>
+                {
+                    // Written plain, gzipped by the browser; the head counts as in flight
+                    // until its body is back (`gzipped`).
+                    let plain = BodyWriter::new(
+                        &head.session_id,
+                        &head.window_id,
+                        &head.batch,
+                        now(),
+                        Compression::None,
+                        self.config.implied_ids,
+                    )
+                    .finish(&head.batch);
+                    let (window, seq, count) = head.key();
+                    let key = (window.to_string(), seq, count);
+                    s.queue.head_in_flight = true;
+                    Next::GzipNative(plain, key)
+                }
                 Some(head) => {
                     // Copied into JS for the request, not into a second wasm buffer.
                     let body = js_sys::Uint8Array::from(encode(
@@ -431,6 +468,7 @@ impl Delivery {
             Next::Idle(waiters) => return resolve_all(waiters),
             Next::Wait => return,
             Next::Encode => return self.encode_later(),
+            Next::GzipNative(plain, key) => return self.gzip_in_browser(plain, key),
             Next::Send(body) => body,
         };
         let Some(request) =
@@ -449,6 +487,50 @@ impl Delivery {
                 }
             }),
         );
+    }
+
+    /// Hands the head's plain body to `CompressionStream`; `gzipped` takes the result.
+    fn gzip_in_browser(&self, plain: Vec<u8>, key: (String, u64, usize)) {
+        // The browser copies the bytes before `gzip_native` returns.
+        let promise = gzip_native(&plain).dyn_into::<Promise>().ok();
+        drop(plain);
+        let Some(promise) = promise else {
+            return self.gzipped(&key, None);
+        };
+        let this = self.this.borrow().upgrade();
+        transport::on_settled(
+            &promise,
+            Box::new(move |value| {
+                if let Some(d) = this {
+                    d.gzipped(&key, value.dyn_into::<js_sys::Uint8Array>().ok());
+                }
+            }),
+        );
+    }
+
+    /// The browser's gzip of the head batch `key` is done (`None`: it failed, and miniz
+    /// compresses from now on). Kept as the head's body if the head is still that batch;
+    /// then it is sent.
+    fn gzipped(&self, key: &(String, u64, usize), body: Option<js_sys::Uint8Array>) {
+        {
+            let Ok(mut s) = self.state.try_borrow_mut() else {
+                return;
+            };
+            match &body {
+                None => self.native_gzip.set(false),
+                Some(body) => {
+                    let (window, seq, count) = key;
+                    let head = s.queue.head().filter(|head| {
+                        head.body.is_none() && head.key() == (window.as_str(), *seq, *count)
+                    });
+                    if let Some(head) = head {
+                        head.body = Some(body.to_vec());
+                    }
+                }
+            }
+            s.queue.head_in_flight = false;
+        }
+        self.pump();
     }
 
     fn encode_later(&self) {

@@ -69,19 +69,28 @@ extern "C" {
 /// Calls `done` once a started request settles. One JS function takes both outcomes (a
 /// fetch resolves with a Response, rejects with an error), so no executor is needed for it.
 pub fn finish(request: &Promise, done: Box<dyn FnOnce(Reply)>) {
-    let settled = Closure::<dyn FnMut(JsValue)>::once_into_js(move |value: JsValue| {
-        done(match value.dyn_into::<Response>() {
-            Ok(response) => Reply {
-                status: Some(response.status()),
-                retry_after: response.headers().get("Retry-After").ok().flatten(),
-            },
-            Err(_) => Reply {
-                status: None,
-                retry_after: None,
-            },
-        })
-    });
-    request.unchecked_ref::<Thenable>().then(&settled, &settled);
+    on_settled(
+        request,
+        Box::new(move |value: JsValue| {
+            done(match value.dyn_into::<Response>() {
+                Ok(response) => Reply {
+                    status: Some(response.status()),
+                    retry_after: response.headers().get("Retry-After").ok().flatten(),
+                },
+                Err(_) => Reply {
+                    status: None,
+                    retry_after: None,
+                },
+            })
+        }),
+    );
+}
+
+/// Calls `done` with a promise's value or its rejection reason, whichever comes: one JS
+/// function for both, so no executor is needed. The caller tells them apart by type.
+pub fn on_settled(promise: &Promise, done: Box<dyn FnOnce(JsValue)>) {
+    let settled = Closure::<dyn FnMut(JsValue)>::once_into_js(done);
+    promise.unchecked_ref::<Thenable>().then(&settled, &settled);
 }
 
 /// Hands a body to the browser to deliver after the page is gone; true if it was queued.
