@@ -35,6 +35,17 @@ pub struct NodeMeta {
     pub is_shadow: bool,
 }
 
+#[cfg(test)]
+impl NodeMeta {
+    /// A node of the top document, not a shadow root's child (what most tests write).
+    pub fn top(id: u32) -> NodeMeta {
+        NodeMeta {
+            id,
+            ..NodeMeta::default()
+        }
+    }
+}
+
 /// Element flags that rrweb records only when true.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ElementFlags {

@@ -1023,11 +1023,7 @@ mod tests {
     use crate::snapshot::{AttrValue, ElementFlags, NodeEncoder, NodeMeta};
 
     fn meta(id: u32) -> NodeMeta {
-        NodeMeta {
-            id,
-            root_id: None,
-            is_shadow: false,
-        }
+        NodeMeta::top(id)
     }
 
     /// For events the SDK writes: at least one per node, at most one more.
@@ -1759,11 +1755,7 @@ mod timing {
     #[ignore]
     fn compact_speed() {
         let mut e = crate::snapshot::NodeEncoder::full_snapshot();
-        let meta = |id| crate::snapshot::NodeMeta {
-            id,
-            root_id: None,
-            is_shadow: false,
-        };
+        let meta = crate::snapshot::NodeMeta::top;
         e.open_document(meta(1), "CSS1Compat");
         let mut id = 1;
         for b in 0..5000 {

@@ -247,11 +247,7 @@ mod tests {
 
     fn snapshot(nodes: u32) -> String {
         let mut e = crate::snapshot::NodeEncoder::full_snapshot();
-        let meta = |id| crate::snapshot::NodeMeta {
-            id,
-            root_id: None,
-            is_shadow: false,
-        };
+        let meta = crate::snapshot::NodeMeta::top;
         e.open_document(meta(1), "CSS1Compat");
         for id in 2..nodes {
             e.text(meta(id), &format!("text é {id}"));
