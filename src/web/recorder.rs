@@ -78,7 +78,11 @@ pub struct Session {
     parts: RefCell<Vec<Rc<dyn Part>>>,
     /// Incremental events since the last full snapshot, and that snapshot's time.
     since_checkout: Cell<(u32, Timestamp)>,
+    /// The snapshot being taken; taken out of the cell while it completes.
     snapshot: RefCell<Option<SnapshotJob>>,
+    /// From the start of a snapshot until its events are out, iframe documents included:
+    /// events sent meanwhile are held. Not `snapshot.is_some()`: that is already false while
+    /// the snapshot completes, and reading it needs a borrow a running slice may hold.
     snapshotting: Cell<bool>,
     /// The snapshot is still listing and numbering the page's nodes: ids are not settled,
     /// so nothing may read or assign them (see `id_of`, `with_mirror`).
