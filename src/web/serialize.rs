@@ -11,7 +11,7 @@ use crate::snapshot::{
     ignore_attribute, normalize_tag_name, transform_attribute, AttrValue, ElementFlags, NodeMeta,
     SCRIPT_PLACEHOLDER,
 };
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::{
     Document, DocumentType, Element, HtmlIFrameElement, HtmlInputElement, HtmlLinkElement,
     HtmlMediaElement, HtmlOptionElement, HtmlSelectElement, HtmlStyleElement, HtmlTextAreaElement,
@@ -124,19 +124,26 @@ pub struct ChildPlan {
 /// a rule needs it: most attribute changes (a class, a style) need neither, and each is a
 /// crossing into JS.
 pub struct Subject<'a> {
-    known: Option<&'a Element>,
-    fetch: &'a dyn Fn() -> Element,
-    fetched: std::cell::OnceCell<Element>,
+    element: Source<'a>,
     scope: std::cell::Cell<Option<Scope>>,
+}
+
+/// Where a [`Subject`]'s element comes from.
+enum Source<'a> {
+    /// At hand.
+    Known(&'a Element),
+    /// Got by `fetch` when first needed, then kept.
+    Deferred {
+        fetch: &'a dyn Fn() -> Element,
+        fetched: std::cell::OnceCell<Element>,
+    },
 }
 
 impl<'a> Subject<'a> {
     /// An element at hand, its scope known (the snapshot walk).
     pub fn known(el: &'a Element, scope: Scope) -> Self {
         Subject {
-            known: Some(el),
-            fetch: &|| JsValue::UNDEFINED.unchecked_into(),
-            fetched: std::cell::OnceCell::new(),
+            element: Source::Known(el),
             scope: std::cell::Cell::new(Some(scope)),
         }
     }
@@ -144,24 +151,28 @@ impl<'a> Subject<'a> {
     /// An element got by `fetch` when first needed.
     pub fn deferred(fetch: &'a dyn Fn() -> Element) -> Self {
         Subject {
-            known: None,
-            fetch,
-            fetched: std::cell::OnceCell::new(),
+            element: Source::Deferred {
+                fetch,
+                fetched: std::cell::OnceCell::new(),
+            },
             scope: std::cell::Cell::new(None),
         }
     }
 
     pub fn element(&self) -> &Element {
-        match self.known {
-            Some(el) => el,
-            None => self.fetched.get_or_init(self.fetch),
+        match &self.element {
+            Source::Known(el) => el,
+            Source::Deferred { fetch, fetched } => fetched.get_or_init(fetch),
         }
     }
 
     /// Whether the element was needed (for a deferred subject: fetched), so that what was
     /// decided about it may depend on it.
     pub fn element_read(&self) -> bool {
-        self.known.is_some() || self.fetched.get().is_some()
+        match &self.element {
+            Source::Known(_) => true,
+            Source::Deferred { fetched, .. } => fetched.get().is_some(),
+        }
     }
 
     pub fn scope(&self, privacy: &PrivacyGuard) -> Scope {
