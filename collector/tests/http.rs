@@ -891,6 +891,8 @@ fn allow_origin_list_is_enforced() {
         evil.error(),
         "origin `http://evil.test` may not send recordings here (see --allow-origin)"
     );
+    // Refused before its body was read: the connection is not to be reused.
+    assert_eq!(evil.header("connection"), Some("close"));
     assert!(sessions(&agent, &server).is_empty());
     let good = post(
         &agent,

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
-use axum::http::header::{CONTENT_ENCODING, CONTENT_LENGTH, ORIGIN};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::{CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, ORIGIN};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
@@ -31,7 +31,17 @@ pub async fn ingest(
             )));
             response
         }
-        Err(e) => e.into_response(),
+        Err(e) => {
+            // A refusal may come before the body is read (origin, query, declared length);
+            // the server then closes the connection. Saying so keeps a client from sending its
+            // next request on it (a pooled connection closing under a request: a flaky
+            // "peer disconnected" in the http tests after a 403).
+            let mut response = e.into_response();
+            response
+                .headers_mut()
+                .insert(CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
     }
 }
 
