@@ -57,7 +57,8 @@ pub struct Delivery {
     running: RefCell<Vec<Box<dyn std::any::Any>>>,
     /// Whether a small batch may be gzipped by the browser (`CompressionStream`) rather than
     /// by miniz, whose compressor state (about 300 KB) would stay in wasm memory for good.
-    /// Cleared when the browser fails once: miniz does it from then on.
+    /// Set when the recorder opens if the browser has it; cleared when it fails once (or is
+    /// gone): miniz does it from then on.
     native_gzip: Cell<bool>,
 }
 
@@ -181,7 +182,7 @@ impl Delivery {
             this: RefCell::new(Weak::new()),
             session: RefCell::new(Weak::new()),
             running: RefCell::new(Vec::new()),
-            native_gzip: Cell::new(true),
+            native_gzip: Cell::new(has_compression_stream()),
         });
         *delivery.this.borrow_mut() = Rc::downgrade(&delivery);
         Ok(delivery)
@@ -433,8 +434,7 @@ impl Delivery {
                 Some(head)
                     if head.body.is_none()
                         && compression == Compression::Gzip
-                        && self.native_gzip.get()
-                        && has_compression_stream() =>
+                        && self.native_gzip.get() =>
                 {
                     // Written plain, gzipped by the browser; the head counts as in flight
                     // until its body is back (`gzipped`).
