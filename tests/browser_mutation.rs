@@ -17,11 +17,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod common;
 use common::*;
 
-/// Lets pending MutationObserver callbacks (microtasks) and iframe loads run.
-async fn settle(ms: u32) {
-    gloo_timers::future::TimeoutFuture::new(ms).await;
-}
-
 #[derive(Debug, Clone)]
 struct ModelNode {
     node: Value,
@@ -487,7 +482,7 @@ async fn iframes_added_later_are_attached_and_observed() {
         document.getElementById('root').append(f);");
     // Until the frame has loaded there is nothing to attach.
     for _ in 0..50 {
-        settle(20).await;
+        sleep(20).await;
         if sink.json().contains("inside") {
             break;
         }
@@ -541,7 +536,7 @@ async fn style_text_changes_and_checkouts() {
     // meanwhile follow it.
     let mut rendered = String::new();
     for _ in 0..100 {
-        settle(20).await;
+        sleep(20).await;
         let events = sink.events();
         let model = Model::from_events(&events);
         rendered = model.render(model.find("class", "x"));
@@ -609,7 +604,7 @@ async fn checkout_every_n_ms_takes_a_new_full_snapshot_on_the_next_event() {
     js("document.getElementById('t').firstChild.data = 'a';");
     JsFuture::from(recorder.flush()).await.unwrap();
     assert_eq!(types(&events), [4, 2, 3]);
-    settle(80).await;
+    sleep(80).await;
     js("document.getElementById('t').firstChild.data = 'b';");
     JsFuture::from(recorder.flush()).await.unwrap();
     assert_eq!(types(&events), [4, 2, 3, 3, 4, 2]);
@@ -631,7 +626,7 @@ async fn shadow_roots_inside_iframes_are_recorded_across_windows() {
         if ready {
             break;
         }
-        settle(20).await;
+        sleep(20).await;
     }
     let mut sink = Sink::start();
     js("document.getElementById('xf').contentDocument.getElementById('h').shadowRoot.append('added in frame shadow');");
@@ -658,7 +653,7 @@ async fn flush_emits_changes_held_back_during_a_storm() {
     // More records in one callback than the recorder processes at once: held for a window.
     js("const r = document.getElementById('root');
         for (let i = 0; i < 3000; i++) r.setAttribute('data-n', String(i));");
-    settle(0).await;
+    sleep(0).await;
     assert!(
         !sink.json().contains("data-n"),
         "the storm was processed at once; this test needs a storm"

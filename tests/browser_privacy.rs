@@ -12,10 +12,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod common;
 use common::*;
 
-async fn settle() {
-    gloo_timers::future::TimeoutFuture::new(0).await;
-}
-
 impl Sink {
     fn preset(preset: &str) -> Sink {
         Self::try_with(&[("privacy", preset.into())]).unwrap()
@@ -210,7 +206,7 @@ async fn mutations_into_masked_and_blocked_regions_stay_masked() {
             document.getElementById('pii').append(' call canary.new@example.org');
             const i = document.createElement('input'); i.type = 'password'; i.value = 'canary-new-password';
             document.getElementById('f').append(i);");
-        settle().await;
+        sleep(0).await;
         let json = sink.json();
         let mut secrets = vec![
             "canary-added-later",
@@ -250,7 +246,7 @@ async fn the_same_change_on_many_elements_is_masked_per_element() {
             }
             for (const id of ['pii', 'marked', 'masked']) document.getElementById(id).setAttribute('title', 'canary-again');
             for (const id of ['text', 'email', 'cc']) document.getElementById(id).setAttribute('value', 'canary-same-value');");
-        settle().await;
+        sleep(0).await;
         let json = sink.json();
         for secret in [
             "canary-same-marked",
@@ -278,9 +274,9 @@ async fn a_password_switched_to_text_stays_masked() {
         fixture(r#"<input id="pw" type="password" value="canary-toggle">"#);
         let sink = Sink::preset(preset);
         js("const pw = document.getElementById('pw'); pw.type = 'text'; pw.setAttribute('value', 'canary-toggle-2');");
-        settle().await;
+        sleep(0).await;
         js("document.getElementById('pw').setAttribute('value', 'canary-toggle-3');");
-        settle().await;
+        sleep(0).await;
         let json = sink.json();
         for secret in ["canary-toggle", "canary-toggle-2", "canary-toggle-3"] {
             assert!(
@@ -430,7 +426,7 @@ async fn iframes_and_shadow_roots_follow_the_rules_around_them() {
         js("const d = document.getElementById('mf').contentDocument; d.getElementById('t').firstChild.data = 'canary-frame-change';
             d.body.append('canary-frame-added');
             document.getElementById('host').shadowRoot.append('canary-shadow-added');");
-        settle().await;
+        sleep(0).await;
         let json = sink.json();
         // Strict blocks iframes altogether; the others attach their documents, masked.
         assert_eq!(
