@@ -902,6 +902,10 @@ pub fn restore(event: &str, version: u64) -> Result<Cow<'_, str>, WireError> {
             return Ok(Cow::Owned(["{", rest].concat()));
         }
     }
+    // Events whose opening shows no rule applies (scrolls, inputs, …) are not scanned.
+    if untouched(event.as_bytes()) {
+        return Ok(Cow::Borrowed(event));
+    }
     let scan = scan(event, node_estimate(event), false)
         .ok_or_else(|| WireError("is not well-formed JSON".into()))?;
     let Some(tree) = scan.tree() else {

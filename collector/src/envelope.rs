@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 
 /// The newest protocol version this collector speaks (`v` in the query and in the envelope);
 /// it speaks 1 (every event in full) too.
-pub const PROTOCOL_VERSION: u64 = 3;
+pub const PROTOCOL_VERSION: u64 = tapedeck::wire::VERSION;
 /// Longest `sessionId` / `windowId`, in characters.
 pub const MAX_ID_CHARS: usize = 64;
 /// Largest integer a JS number holds exactly: `seq + index` must stay below it.
@@ -306,14 +306,10 @@ fn event(i: usize, raw: &RawValue, version: u64) -> Result<Event<'_>, Invalid> {
                 }),
             _ => None,
         };
-    // Only FullSnapshot (2) and incremental (3: Mutation) events hold implied numbers; in v3
-    // any event may be sent explicit (behind `"implied":false`).
-    let json = if version >= 3 || (version == 2 && matches!(kind, 2 | 3)) {
-        tapedeck::wire::restore(raw.get(), version)
-            .map_err(|e| invalid(format!("`events[{i}]`: {}", e.0)))?
-    } else {
-        Cow::Borrowed(raw.get())
-    };
+    // The SDK's own restore: it knows which events can hold implied numbers (and leaves the
+    // others as they are without scanning them), and which may be sent explicit.
+    let json = tapedeck::wire::restore(raw.get(), version)
+        .map_err(|e| invalid(format!("`events[{i}]`: {}", e.0)))?;
     Ok(Event {
         kind,
         timestamp,
