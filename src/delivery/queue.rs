@@ -2,8 +2,13 @@
 //! survives a reload.
 
 use super::batch::Batch;
+use super::body::BodyWriter;
+use crate::config::Compression;
 use crate::json::push_u64;
 use std::borrow::Cow;
+
+/// Which batch: its window, first event index and event count.
+pub type BatchKey = (String, u64, usize);
 
 /// A batch on its way: which session and window it belongs to, and its events.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +29,24 @@ impl Pending {
     /// whatever its body or session).
     pub fn key(&self) -> (&str, u64, usize) {
         (&self.window_id, self.batch.seq, self.batch.events.len())
+    }
+
+    /// [`key`](Self::key) as owned values, for work that outlives a borrow of the queue.
+    pub fn owned_key(&self) -> BatchKey {
+        let (window, seq, count) = self.key();
+        (window.to_string(), seq, count)
+    }
+
+    /// A writer of this batch's request body, sent at `sent_at`.
+    pub fn writer(&self, sent_at: u64, compression: Compression, implied_ids: bool) -> BodyWriter {
+        BodyWriter::new(
+            &self.session_id,
+            &self.window_id,
+            &self.batch,
+            sent_at,
+            compression,
+            implied_ids,
+        )
     }
 
     /// Its two halves by event index, each still to be encoded (after a 413, or to fit one
@@ -159,6 +182,14 @@ impl Queue {
 
     pub fn head(&mut self) -> Option<&mut Pending> {
         self.items.first_mut()
+    }
+
+    /// The head, if it is still the batch `key` and has no body yet: a body made across
+    /// tasks (or by the browser) belongs to the batch it was made for.
+    pub fn head_awaiting(&mut self, key: &BatchKey) -> Option<&mut Pending> {
+        let (window, seq, count) = key;
+        self.head()
+            .filter(|head| head.body.is_none() && head.key() == (window.as_str(), *seq, *count))
     }
 
     pub fn pop_head(&mut self) -> Option<Pending> {

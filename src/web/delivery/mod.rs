@@ -12,7 +12,7 @@ use super::recorder::{now, Session};
 use crate::config::{Compression, DeliveryConfig};
 use crate::delivery::batch::Batcher;
 use crate::delivery::body::BodyWriter;
-use crate::delivery::queue::{Dropped, Pending, Queue};
+use crate::delivery::queue::{BatchKey, Dropped, Pending, Queue};
 use crate::delivery::retry::{classify, Backoff, Outcome};
 use crate::delivery::session::{new_id, resume, SessionState, WindowState};
 use crate::json::{push_u64, JsonWriter};
@@ -79,8 +79,7 @@ struct State {
 
 /// A large batch's body in the making (see `SLICED_GZIP_BYTES`).
 struct Encoding {
-    /// Which batch: its window, first event index and event count.
-    batch: (String, u64, usize),
+    batch: BatchKey,
     body: BodyWriter,
 }
 
@@ -90,7 +89,7 @@ enum Next {
     Send(js_sys::Uint8Array),
     Encode,
     /// The head's plain body, to be gzipped by the browser; the head's key.
-    GzipNative(Vec<u8>, (String, u64, usize)),
+    GzipNative(Vec<u8>, BatchKey),
     Wait,
 }
 
@@ -415,18 +414,9 @@ impl Delivery {
                 {
                     // Compacted and compressed an event (or a piece of one) at a time, from
                     // the next task on: nothing is copied here.
-                    let body = BodyWriter::new(
-                        &head.session_id,
-                        &head.window_id,
-                        &head.batch,
-                        now(),
-                        compression,
-                        self.config.implied_ids,
-                    );
-                    let (window, seq, count) = head.key();
                     s.encoding = Some(Encoding {
-                        batch: (window.to_string(), seq, count),
-                        body,
+                        batch: head.owned_key(),
+                        body: head.writer(now(), compression, self.config.implied_ids),
                     });
                     s.queue.head_in_flight = true;
                     Next::Encode
@@ -438,17 +428,10 @@ impl Delivery {
                 {
                     // Written plain, gzipped by the browser; the head counts as in flight
                     // until its body is back (`gzipped`).
-                    let plain = BodyWriter::new(
-                        &head.session_id,
-                        &head.window_id,
-                        &head.batch,
-                        now(),
-                        Compression::None,
-                        self.config.implied_ids,
-                    )
-                    .finish(&head.batch);
-                    let (window, seq, count) = head.key();
-                    let key = (window.to_string(), seq, count);
+                    let plain = head
+                        .writer(now(), Compression::None, self.config.implied_ids)
+                        .finish(&head.batch);
+                    let key = head.owned_key();
                     s.queue.head_in_flight = true;
                     Next::GzipNative(plain, key)
                 }
@@ -490,7 +473,7 @@ impl Delivery {
     }
 
     /// Hands the head's plain body to `CompressionStream`; `gzipped` takes the result.
-    fn gzip_in_browser(&self, plain: Vec<u8>, key: (String, u64, usize)) {
+    fn gzip_in_browser(&self, plain: Vec<u8>, key: BatchKey) {
         // The browser copies the bytes before `gzip_native` returns.
         let promise = gzip_native(&plain).dyn_into::<Promise>().ok();
         drop(plain);
@@ -511,7 +494,7 @@ impl Delivery {
     /// The browser's gzip of the head batch `key` is done (`None`: it failed, and miniz
     /// compresses from now on). Kept as the head's body if the head is still that batch;
     /// then it is sent.
-    fn gzipped(&self, key: &(String, u64, usize), body: Option<js_sys::Uint8Array>) {
+    fn gzipped(&self, key: &BatchKey, body: Option<js_sys::Uint8Array>) {
         {
             let Ok(mut s) = self.state.try_borrow_mut() else {
                 return;
@@ -519,11 +502,7 @@ impl Delivery {
             match &body {
                 None => self.native_gzip.set(false),
                 Some(body) => {
-                    let (window, seq, count) = key;
-                    let head = s.queue.head().filter(|head| {
-                        head.body.is_none() && head.key() == (window.as_str(), *seq, *count)
-                    });
-                    if let Some(head) = head {
+                    if let Some(head) = s.queue.head_awaiting(key) {
                         head.body = Some(body.to_vec());
                     }
                 }
@@ -555,11 +534,7 @@ impl Delivery {
             };
             // The head cannot change meanwhile (in flight: never dropped or split); checked
             // all the same, as the writer is only valid for its own batch.
-            let head = s.queue.head().filter(|head| {
-                let (window, seq, count) = &job.batch;
-                head.body.is_none() && head.key() == (window.as_str(), *seq, *count)
-            });
-            let finished = match head {
+            let finished = match s.queue.head_awaiting(&job.batch) {
                 None => true,
                 Some(head) => {
                     let mut done = false;
@@ -569,16 +544,15 @@ impl Delivery {
                             break;
                         }
                     }
-                    if done {
-                        if let Some(job) = s.encoding.take() {
-                            head.body = Some(job.body.finish(&head.batch));
-                        }
-                    }
                     done
                 }
             };
             if finished {
-                s.encoding = None;
+                if let Some(job) = s.encoding.take() {
+                    if let Some(head) = s.queue.head_awaiting(&job.batch) {
+                        head.body = Some(job.body.finish(&head.batch));
+                    }
+                }
                 s.queue.head_in_flight = false;
             }
             finished
@@ -776,15 +750,7 @@ impl Delivery {
 /// The encoded body of a batch, made once.
 fn encode(p: &mut Pending, compression: Compression, implied_ids: bool) -> &[u8] {
     if p.body.is_none() {
-        let body = BodyWriter::new(
-            &p.session_id,
-            &p.window_id,
-            &p.batch,
-            now(),
-            compression,
-            implied_ids,
-        );
-        p.body = Some(body.finish(&p.batch));
+        p.body = Some(p.writer(now(), compression, implied_ids).finish(&p.batch));
     }
     p.body.as_deref().unwrap_or_default()
 }
