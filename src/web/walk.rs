@@ -251,7 +251,10 @@ impl Walk {
     fn skip_descendants(&mut self, i: u32, mirror: &mut Mirror, with_self: bool) {
         let last = self.end[i as usize].max(i as i32) as u32;
         let first = if with_self { i } else { i + 1 };
-        dom::forget_range(&self.nodes, mirror.ids(), first, last);
+        // An element without listed children has nothing to forget: no crossing for it.
+        if first <= last {
+            dom::forget_range(&self.nodes, mirror.ids(), first, last);
+        }
         self.next = last + 1;
     }
 }
