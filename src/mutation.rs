@@ -162,11 +162,7 @@ impl MutationAdds {
         if parts.len() == 1 {
             return parts.into_iter().next();
         }
-        let mut json = String::with_capacity(parts.iter().map(String::len).sum());
-        for part in parts {
-            json.push_str(&part);
-        }
-        Some(json)
+        Some(parts.concat())
     }
 }
 
@@ -194,14 +190,7 @@ mod tests {
             for id in 0..n {
                 let adds = w.entry();
                 adds.begin_add(1, None);
-                adds.text(
-                    NodeMeta {
-                        id: 10 + id,
-                        root_id: None,
-                        is_shadow: false,
-                    },
-                    "some text of a node",
-                );
+                adds.text(NodeMeta::top(10 + id), "some text of a node");
                 adds.end_add();
             }
             w
@@ -227,11 +216,7 @@ mod tests {
         let mut w = MutationWriter::new().into_adds();
         let adds = w.entry();
         adds.begin_add(1, None);
-        adds.cdata(NodeMeta {
-            id: 2,
-            root_id: None,
-            is_shadow: false,
-        });
+        adds.cdata(NodeMeta::top(2));
         adds.end_add();
         assert_eq!(
             w.finish(5).unwrap(),
@@ -269,11 +254,7 @@ mod tests {
         let adds = w.entry();
         adds.begin_add(4, None);
         adds.open_element(
-            NodeMeta {
-                id: 20,
-                root_id: None,
-                is_shadow: false,
-            },
+            NodeMeta::top(20),
             "li",
             &[("class".into(), AttrValue::Str("new".into()))],
             ElementFlags::default(),
@@ -282,14 +263,7 @@ mod tests {
         adds.end_add();
         let adds = w.entry();
         adds.begin_add(20, Some(22));
-        adds.text(
-            NodeMeta {
-                id: 21,
-                root_id: None,
-                is_shadow: false,
-            },
-            "hi",
-        );
+        adds.text(NodeMeta::top(21), "hi");
         adds.end_add();
         assert_eq!(
             w.finish(1_000).unwrap(),

@@ -210,10 +210,6 @@ impl NodeEncoder {
         self.w.end_object();
     }
 
-    pub fn into_json(self) -> String {
-        self.w.into_string()
-    }
-
     pub fn len(&self) -> usize {
         self.w.len()
     }
@@ -353,10 +349,7 @@ mod tests {
     use super::*;
 
     fn meta(id: u32) -> NodeMeta {
-        NodeMeta {
-            id,
-            ..NodeMeta::default()
-        }
+        NodeMeta::top(id)
     }
 
     #[test]

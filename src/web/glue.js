@@ -151,7 +151,7 @@ export function collect_flags(c) { return Uint8Array.from(c.flags); }
 // names up lower-cased; a prefix, or a name twice: namespaced attributes) is read from the
 // Attr nodes.
 const UPPER_OR_PREFIX = /[A-Z:]/;
-export function tag_and_attributes(e) {
+function tag_and_attributes(e) {
   const head = (shadowRoot.call(e) ? '1' : '0') + tagName.call(e);
   if (!hasAttributes.call(e)) return head;
   const names = getAttributeNames.call(e), n = names.length;

@@ -242,7 +242,7 @@ impl Serializer {
             }
             Some(b'T') => Described::Text(self.text_of(node, parent, Some(read))),
             Some(b'C') => Described::Comment(read),
-            _ => self.describe_other(node, parent)?,
+            _ => self.describe_other(node)?,
         };
         let meta = NodeMeta {
             id,
@@ -252,11 +252,9 @@ impl Serializer {
         Some((meta, described))
     }
 
-    /// Describes a node from reads made one by one.
-    fn describe_other(&mut self, node: &Node, parent: ParentContext) -> Option<Described> {
+    /// Describes a node `read_node` does not read (neither an element, a text nor a comment).
+    fn describe_other(&mut self, node: &Node) -> Option<Described> {
         let described = match dom::node_type(node) {
-            Node::TEXT_NODE => Described::Text(self.text(node, parent)),
-            Node::COMMENT_NODE => Described::Comment(dom::node_value(node).unwrap_or_default()),
             Node::CDATA_SECTION_NODE => Described::Cdata,
             Node::DOCUMENT_TYPE_NODE => {
                 let doctype: &DocumentType = node.unchecked_ref();
