@@ -11,6 +11,8 @@ pub const GZIP_LEVEL: u8 = 6;
 /// Output room made at a time.
 const OUT_STEP_BYTES: usize = 32 * 1024;
 
+/// One buffer gzipped at once (the recorder streams: [`GzipStream`]); for tests.
+#[cfg(test)]
 pub fn gzip(data: &[u8]) -> Vec<u8> {
     let mut stream = GzipStream::new(data.len() / 4);
     stream.write(data);

@@ -75,7 +75,10 @@ impl Pending {
     }
 
     /// The stored form: `sessionId`, `windowId`, `seq`, then one event per line (event JSON
-    /// never contains a raw newline), so a batch can be split again after a reload.
+    /// never contains a raw newline), so a batch can be split again after a reload. The
+    /// recorder hands [`storage_lines`](Self::storage_lines) to JS, which joins them; this
+    /// joined text is for tests.
+    #[cfg(test)]
     pub fn to_storage(&self) -> String {
         let lines: Vec<Cow<'_, str>> = self.storage_lines().collect();
         lines.join("\n")
