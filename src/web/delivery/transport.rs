@@ -22,12 +22,11 @@ pub fn request_url(endpoint: &str, base: &str, compression: Compression, version
         Compression::Gzip => "gzip",
         Compression::None => "none",
     };
-    let version = match version {
-        3 => "3",
-        2 => "2",
-        _ => "1",
-    };
-    [&absolute, sep, "v=", version, "&encoding=", encoding].concat()
+    let mut url = [&absolute, sep, "v="].concat();
+    crate::json::push_u64(&mut url, version);
+    url.push_str("&encoding=");
+    url.push_str(encoding);
+    url
 }
 
 /// Sends one body. `headers` are added only when `keepalive` is off: an unloading page must
