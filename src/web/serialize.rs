@@ -286,8 +286,8 @@ impl Serializer {
         }
     }
 
-    /// `read`: the tag name, the attributes and whether it hosts a shadow root (`None`: not
-    /// known), as the page has them.
+    /// `read`: the tag name, the attributes and whether it hosts an open shadow root, as the
+    /// page has them.
     fn element(&mut self, el: &Element, parent: ParentContext, read: ElementRead) -> Described {
         let (raw_tag, raw, has_shadow) = read;
         let tag = normalize_tag_name(&raw_tag, raw_tag == "FORM");
@@ -395,9 +395,10 @@ impl Serializer {
             }
         }
 
-        let shadow = match has_shadow {
-            Some(false) => None,
-            _ => dom::shadow_root(el),
+        let shadow = if has_shadow {
+            dom::shadow_root(el)
+        } else {
+            None
         };
         if let Some(root) = &shadow {
             self.found.shadow_roots.push(root.clone());
@@ -605,8 +606,8 @@ pub fn may_scroll(tag: &str, is_svg: bool) -> bool {
     )
 }
 
-/// An element's tag name, attributes and whether it hosts a shadow root (`None`: not known).
-type ElementRead = (String, Vec<(String, String)>, Option<bool>);
+/// An element's tag name, attributes and whether it hosts an open shadow root.
+type ElementRead = (String, Vec<(String, String)>, bool);
 
 /// Parses `tag_and_attributes`' answer.
 fn parse_element(packed: &str) -> ElementRead {
@@ -620,7 +621,7 @@ fn parse_element(packed: &str) -> ElementRead {
             unescape_field(value).into_owned(),
         ));
     }
-    (tag, attributes, Some(has_shadow))
+    (tag, attributes, has_shadow)
 }
 
 /// A field of a NUL-separated list from glue.js (`escapeField`), its NUL and escape
